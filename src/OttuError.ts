@@ -1,0 +1,262 @@
+/**
+ * Every failure the SDK can produce, as `Schema.TaggedError` classes. Users recover with
+ * `Effect.catchTag("OttuNotFoundError", ...)`; no `HttpClientError` or `ParseError` escapes.
+ *
+ * Errors that come from an answer of Ottu carry the HTTP `status`, the `method`, the endpoint
+ * `path` (no host, no query string) and the parsed `body` (the raw text when it is not JSON).
+ * None of them carries a credential: the request headers are never kept.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/** What every error raised for an answer of Ottu carries. */
+const answered = {
+  /** HTTP method of the request. */
+  method: Schema.String,
+  /** Endpoint path of the request, without host and query string. */
+  path: Schema.String,
+  /** HTTP status Ottu answered with. */
+  status: Schema.Number,
+  /** The answer's body: parsed JSON, or the raw text when it is not JSON. */
+  body: Schema.Unknown,
+  /** Ottu's `detail` message, when the body has one. */
+  detail: Schema.optional(Schema.String),
+}
+
+/** What every error raised before or around an answer carries. */
+const attempted = {
+  method: Schema.String,
+  path: Schema.String,
+}
+
+const describe = (self: {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly detail?: string | undefined
+}): string =>
+  `Ottu answered ${self.status} to ${self.method} ${self.path}${self.detail === undefined ? "" : `: ${self.detail}`}`
+
+/** The base of the errors for an answer of Ottu: the shared fields and a readable message. */
+const StatusError =
+  <Self>() =>
+  <Tag extends string, Fields extends Schema.Struct.Fields = {}>(
+    tag: Tag,
+    fields?: Fields,
+  ): Schema.TaggedErrorClass<
+    Self,
+    Tag,
+    { readonly _tag: Schema.tag<Tag> } & typeof answered & Fields
+  > => {
+    // biome-ignore lint/suspicious/noExplicitAny: `Self` is only known to the subclass
+    const Base: any = Schema.TaggedError<any>()(tag, { ...answered, ...fields })
+    return class extends Base {
+      get message(): string {
+        return describe(this as never)
+      }
+    } as never
+  }
+
+/**
+ * 400: Ottu refused the request. `errors` maps each field (dotted for nested objects, such as
+ * `notifications.sms`) to its messages; `detail` holds a generic message (PATCH, operations,
+ * inquiry, auto-debit answer that way).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuBadRequestError extends StatusError<OttuBadRequestError>()(
+  "OttuBadRequestError",
+  { errors: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }) },
+) {
+  override get message(): string {
+    const fields = Object.entries(this.errors).map(([k, v]) => `${k}: ${v.join(" ")}`)
+    return fields.length === 0 ? describe(this) : `${describe(this)} (${fields.join("; ")})`
+  }
+}
+
+/**
+ * 401: the credentials are missing or wrong.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuUnauthorizedError extends StatusError<OttuUnauthorizedError>()("OttuUnauthorizedError") {}
+
+/**
+ * 403: authenticated, but the user lacks a permission (for example `Can use <pg_code>`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuForbiddenError extends StatusError<OttuForbiddenError>()("OttuForbiddenError") {}
+
+/**
+ * 404: unknown session id, order number, card token or path.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuNotFoundError extends StatusError<OttuNotFoundError>()("OttuNotFoundError") {}
+
+/**
+ * 409 or 423: the resource is in conflict (an idempotency clash) or locked by a concurrent
+ * change. Retrying blindly is not safe; read the state first.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuConflictError extends StatusError<OttuConflictError>()("OttuConflictError") {}
+
+/**
+ * 415: Ottu does not accept the request's content type.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuUnsupportedMediaTypeError extends StatusError<OttuUnsupportedMediaTypeError>()("OttuUnsupportedMediaTypeError") {}
+
+/**
+ * 429: too many requests. `retryAfter` is the wait Ottu asked for (from `Retry-After`, in
+ * seconds or as an HTTP date), when it sent one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuRateLimitedError extends StatusError<OttuRateLimitedError>()(
+  "OttuRateLimitedError",
+  { retryAfter: Schema.optional(Schema.DurationFromSelf) },
+) {}
+
+/**
+ * 5xx: Ottu failed. For a money-moving call the outcome is unknown: query the payment status
+ * before trying again.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuServerError extends StatusError<OttuServerError>()("OttuServerError") {}
+
+/**
+ * Any other status the SDK does not expect for the endpoint (a redirect, 405, 410, 422...).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuUnexpectedStatusError extends StatusError<OttuUnexpectedStatusError>()("OttuUnexpectedStatusError") {}
+
+/**
+ * The request did not get an answer: DNS, connection refused or reset, TLS, or the body could not
+ * be read. For a money-moving call the outcome is unknown.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuTransportError extends Schema.TaggedError<OttuTransportError>()(
+  "OttuTransportError",
+  { ...attempted, reason: Schema.String },
+) {
+  override get message(): string {
+    return `${this.method} ${this.path} failed before Ottu answered: ${this.reason}`
+  }
+}
+
+/**
+ * The call took longer than its timeout, reading the body included. The request was aborted;
+ * for a money-moving call the outcome is unknown.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuTimeoutError extends Schema.TaggedError<OttuTimeoutError>()("OttuTimeoutError", {
+  ...attempted,
+  timeout: Schema.DurationFromSelf,
+}) {
+  override get message(): string {
+    return `${this.method} ${this.path} timed out after ${this.timeout.toString()}`
+  }
+}
+
+/**
+ * Ottu answered with a success status but a body the SDK cannot read: not JSON, or JSON that does
+ * not have the documented shape. `body` keeps the raw text; `reason` says what was wrong.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuDecodeError extends Schema.TaggedError<OttuDecodeError>()("OttuDecodeError", {
+  ...attempted,
+  status: Schema.Number,
+  body: Schema.String,
+  reason: Schema.String,
+}) {
+  override get message(): string {
+    return `Cannot read Ottu's ${this.status} answer to ${this.method} ${this.path}: ${this.reason}`
+  }
+}
+
+/**
+ * One problem found in the caller's input.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class InputIssue extends Schema.Class<InputIssue>("InputIssue")({
+  /** Dotted path of the offending field (`amount`, `agreement.id`), empty for the whole input. */
+  field: Schema.String,
+  message: Schema.String,
+}) {}
+
+/**
+ * The input was rejected before anything was sent (pre-flight validation).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuInvalidInputError extends Schema.TaggedError<OttuInvalidInputError>()(
+  "OttuInvalidInputError",
+  { ...attempted, issues: Schema.Array(InputIssue) },
+) {
+  override get message(): string {
+    const issues = this.issues.map((i) => (i.field === "" ? i.message : `${i.field}: ${i.message}`))
+    return `Invalid input for ${this.method} ${this.path}, nothing was sent: ${issues.join("; ")}`
+  }
+}
+
+/**
+ * Ottu answered with an error status.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuStatusError =
+  | OttuBadRequestError
+  | OttuUnauthorizedError
+  | OttuForbiddenError
+  | OttuNotFoundError
+  | OttuConflictError
+  | OttuUnsupportedMediaTypeError
+  | OttuRateLimitedError
+  | OttuServerError
+  | OttuUnexpectedStatusError
+
+/**
+ * Anything that can go wrong once a request is sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuRequestError =
+  | OttuStatusError
+  | OttuTransportError
+  | OttuTimeoutError
+  | OttuDecodeError
+
+/**
+ * Every error of the SDK's HTTP calls: the request errors plus rejected input.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuError = OttuRequestError | OttuInvalidInputError

@@ -1,0 +1,132 @@
+/**
+ * ottu-py's `ottu.session`, done with a `Ref`: the `CurrentSession` service holds the last
+ * checkout session created, retrieved or updated, and the functions here keep it current.
+ * Several independent sessions are possible, one `Ref` (one layer) each.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import { Context, Effect, Layer, Option, Ref } from "effect"
+import * as Checkout from "./Checkout.ts"
+import { invalid } from "./internal/input.ts"
+import type { OttuConfig } from "./OttuConfig.ts"
+
+/**
+ * The `Ref` holding the current checkout session, empty until one is created or retrieved.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class CurrentSession extends Context.Tag("effect-ottu/CurrentSession")<
+  CurrentSession,
+  Ref.Ref<Option.Option<Checkout.CheckoutSession>>
+>() {}
+
+/**
+ * A fresh, empty current session. Provide it once per independent session.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<CurrentSession> = Layer.effect(
+  CurrentSession,
+  Ref.make(Option.none<Checkout.CheckoutSession>()),
+)
+
+/**
+ * The current session, if any.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const current: Effect.Effect<Option.Option<Checkout.CheckoutSession>, never, CurrentSession> =
+  Effect.flatMap(CurrentSession, Ref.get)
+
+/** Runs a checkout call and, on success only, makes its answer the current session. */
+const tracked = <E, R>(
+  call: Effect.Effect<Checkout.CheckoutSession, E, R>,
+): Effect.Effect<Checkout.CheckoutSession, E, R | CurrentSession> =>
+  Effect.flatMap(CurrentSession, (ref) =>
+    Effect.tap(call, (session) => Ref.set(ref, Option.some(session))),
+  )
+
+type Requirements = OttuConfig | HttpClient.HttpClient | CurrentSession
+
+/**
+ * The id given, or the current session's; fails with an invalid-input error when there is neither.
+ */
+const targetId = (
+  sessionId: string | undefined,
+  method: string,
+): Effect.Effect<string, Checkout.CheckoutError, CurrentSession> =>
+  sessionId !== undefined
+    ? Effect.succeed(sessionId)
+    : Effect.flatMap(current, (session) =>
+        Option.match(session, {
+          onNone: () =>
+            Effect.fail(
+              invalid(
+                { method, path: "/b/checkout/v1/pymt-txn/{session_id}/" },
+                "session_id",
+                "no session id given and no current session",
+              ),
+            ),
+          onSome: (s) => Effect.succeed(s.session_id),
+        }),
+      )
+
+/**
+ * Creates a checkout session and makes it the current one (ottu-py's `ottu.checkout`).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const create = (
+  params: Checkout.CreateInput,
+): Effect.Effect<Checkout.CheckoutSession, Checkout.CheckoutError, Requirements> =>
+  tracked(Checkout.create(params))
+
+/**
+ * Retrieves a checkout session and makes it the current one.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const retrieve = (
+  sessionId: string,
+): Effect.Effect<Checkout.CheckoutSession, Checkout.CheckoutError, Requirements> =>
+  tracked(Checkout.retrieve(sessionId))
+
+/**
+ * Updates a session (PATCH) — the current one unless `sessionId` is given — and makes the answer
+ * the current session. Unlike ottu-py, the target can be named.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const update = (
+  params: Checkout.UpdateInput,
+  options?: { readonly sessionId?: string },
+): Effect.Effect<Checkout.CheckoutSession, Checkout.CheckoutError, Requirements> =>
+  Effect.flatMap(targetId(options?.sessionId, "PATCH"), (id) =>
+    tracked(Checkout.update(id, params)),
+  )
+
+/**
+ * Retrieves the given session, or the current one, again. `None` when there is no id to refresh,
+ * as ottu-py returns nothing then.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const refresh = (
+  sessionId?: string,
+): Effect.Effect<
+  Option.Option<Checkout.CheckoutSession>,
+  Checkout.CheckoutError,
+  Requirements
+> =>
+  Effect.flatMap(current, (session) => {
+    const id = sessionId ?? Option.getOrUndefined(Option.map(session, (s) => s.session_id))
+    return id === undefined ? Effect.succeedNone : Effect.asSome(retrieve(id))
+  })

@@ -1,0 +1,243 @@
+/**
+ * The one place that touches `HttpClient`: base URL, `Authorization`, `Accept`, `User-Agent`,
+ * JSON and multipart bodies, the timeout (which covers reading the body), one span per call, and
+ * the mapping of every status and failure to a tagged error.
+ *
+ * @internal
+ */
+import { HttpBody, HttpClient, HttpClientRequest, type HttpMethod } from "@effect/platform"
+import {
+  Clock,
+  Duration,
+  Effect,
+  Either,
+  ParseResult,
+  Predicate,
+  Redacted,
+  type Schema,
+} from "effect"
+import { OttuConfig } from "../OttuConfig.ts"
+import {
+  OttuBadRequestError,
+  OttuConflictError,
+  OttuDecodeError,
+  OttuForbiddenError,
+  OttuInvalidInputError,
+  OttuNotFoundError,
+  OttuRateLimitedError,
+  type OttuRequestError,
+  OttuServerError,
+  type OttuStatusError,
+  OttuTimeoutError,
+  OttuTransportError,
+  OttuUnauthorizedError,
+  OttuUnexpectedStatusError,
+  OttuUnsupportedMediaTypeError,
+} from "../OttuError.ts"
+import { version } from "./version.ts"
+
+/** A request body: JSON, or multipart form data when a file is attached. */
+export type Body =
+  | { readonly _tag: "Json"; readonly value: unknown }
+  | { readonly _tag: "Multipart"; readonly form: FormData }
+
+/** Everything the boundary needs to send one call and read its answer. */
+export interface Call<A, I> {
+  readonly method: HttpMethod.HttpMethod
+  /** The endpoint path, already percent-encoded, with its trailing slash. */
+  readonly path: string
+  /** The path's template for spans (`/b/checkout/v1/pymt-txn/{session_id}/`): no identifiers. */
+  readonly route: string
+  /** The span's name, `Ottu.<Module>.<operation>`. */
+  readonly span: string
+  /** Span attributes: identifiers only, never amounts, personal data or secrets. */
+  readonly attributes?: Readonly<Record<string, string>>
+  readonly body?: Body
+  readonly urlParams?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>>
+  /** The schema of a successful answer's JSON body. */
+  readonly success: Schema.Schema<A, I>
+}
+
+const userAgent = `effect-ottu/${version}`
+
+const encodeBody = (
+  method: string,
+  path: string,
+  body: Body,
+): Either.Either<HttpBody.HttpBody, OttuInvalidInputError> => {
+  if (body._tag === "Multipart") return Either.right(HttpBody.formData(body.form))
+  try {
+    return Either.right(HttpBody.text(JSON.stringify(body.value), "application/json"))
+  } catch (cause) {
+    return Either.left(
+      new OttuInvalidInputError({
+        method,
+        path,
+        issues: [{ field: "", message: `the body cannot be encoded as JSON: ${String(cause)}` }],
+      }),
+    )
+  }
+}
+
+const parseJson = (text: string): Either.Either<unknown, string> => {
+  try {
+    return Either.right(JSON.parse(text))
+  } catch (cause) {
+    return Either.left(cause instanceof Error ? cause.message : String(cause))
+  }
+}
+
+/** Ottu's `detail` message, when the body is an object that has one. */
+const detailOf = (body: unknown): string | undefined => {
+  if (!Predicate.isRecord(body)) return undefined
+  if (typeof body.detail === "string") return body.detail
+  const envelope = body.error
+  if (Predicate.isRecord(envelope) && typeof envelope.message === "string") return envelope.message
+  return undefined
+}
+
+/**
+ * Flattens Django REST Framework error bodies into `field -> messages`, with dotted paths for
+ * nested objects and list items (`notifications.sms`, `pg_codes.0`). `detail` is left out.
+ */
+export const fieldErrors = (body: unknown): Record<string, ReadonlyArray<string>> => {
+  const out: Record<string, Array<string>> = {}
+  const add = (field: string, message: string) => {
+    const list = out[field]
+    if (list === undefined) out[field] = [message]
+    else list.push(message)
+  }
+  const walk = (field: string, value: unknown): void => {
+    if (typeof value === "string") add(field, value)
+    else if (Array.isArray(value)) {
+      value.forEach((item, i) =>
+        typeof item === "string" ? add(field, item) : walk(`${field}.${i}`, item),
+      )
+    } else if (Predicate.isRecord(value)) {
+      for (const [key, inner] of Object.entries(value)) walk(field === "" ? key : `${field}.${key}`, inner)
+    } else if (value !== null && value !== undefined) add(field, String(value))
+  }
+  if (!Predicate.isRecord(body)) return out
+  const envelope = body.error
+  if (Predicate.isRecord(envelope) && typeof envelope.message === "string") {
+    add(typeof envelope.field === "string" ? envelope.field : "", envelope.message)
+    return out
+  }
+  for (const [key, value] of Object.entries(body)) if (key !== "detail") walk(key, value)
+  return out
+}
+
+/** `Retry-After` as a duration: delay seconds, or an HTTP date relative to `now`. */
+export const parseRetryAfter = (
+  header: string | undefined,
+  now: number,
+): Duration.Duration | undefined => {
+  if (header === undefined) return undefined
+  const trimmed = header.trim()
+  if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Duration.millis(Math.max(0, date - now))
+}
+
+const statusError = (
+  fields: {
+    readonly method: string
+    readonly path: string
+    readonly status: number
+    readonly body: unknown
+  },
+  retryAfter: string | undefined,
+): Effect.Effect<never, OttuStatusError> => {
+  const args = { ...fields, detail: detailOf(fields.body) }
+  switch (fields.status) {
+    case 400:
+      return Effect.fail(new OttuBadRequestError({ ...args, errors: fieldErrors(fields.body) }))
+    case 401:
+      return Effect.fail(new OttuUnauthorizedError(args))
+    case 403:
+      return Effect.fail(new OttuForbiddenError(args))
+    case 404:
+      return Effect.fail(new OttuNotFoundError(args))
+    case 409:
+    case 423:
+      return Effect.fail(new OttuConflictError(args))
+    case 415:
+      return Effect.fail(new OttuUnsupportedMediaTypeError(args))
+    case 429:
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.fail(
+          new OttuRateLimitedError({ ...args, retryAfter: parseRetryAfter(retryAfter, now) }),
+        ),
+      )
+    default:
+      return Effect.fail(
+        fields.status >= 500 ? new OttuServerError(args) : new OttuUnexpectedStatusError(args),
+      )
+  }
+}
+
+const decodeSuccess = <A, I>(
+  call: Call<A, I>,
+  status: number,
+  text: string,
+): Effect.Effect<A, OttuDecodeError> => {
+  const failed = (reason: string) =>
+    new OttuDecodeError({ method: call.method, path: call.path, status, body: text, reason })
+  const json = text === "" ? Either.right(undefined) : parseJson(text)
+  if (Either.isLeft(json)) return Effect.fail(failed(`the body is not JSON (${json.left})`))
+  return ParseResult.decodeUnknownEither(call.success)(json.right).pipe(
+    Either.mapLeft((error) => failed(ParseResult.TreeFormatter.formatIssueSync(error))),
+  )
+}
+
+/**
+ * Sends one call to Ottu and returns its decoded answer, or a tagged error for every way it can
+ * fail. The timeout covers sending, the headers and reading the whole body; when it strikes, the
+ * request is aborted.
+ */
+export const execute = <A, I>(
+  call: Call<A, I>,
+): Effect.Effect<A, OttuRequestError | OttuInvalidInputError, OttuConfig | HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const config = yield* OttuConfig
+    const client = yield* HttpClient.HttpClient
+    const { method, path } = call
+    const body = call.body === undefined ? undefined : encodeBody(method, path, call.body)
+    if (body !== undefined && Either.isLeft(body)) return yield* body.left
+    const request = HttpClientRequest.make(method)(config.baseUrl + path, {
+      headers: {
+        ...call.headers,
+        accept: "application/json",
+        authorization: Redacted.value(config.authorization),
+        "user-agent": userAgent,
+      },
+      ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams }),
+      ...(body === undefined ? {} : { body: body.right }),
+    })
+    const [response, text] = yield* client.execute(request).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
+      Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+      Effect.catchAll((error) =>
+        Effect.fail(new OttuTransportError({ method, path, reason: error.message })),
+      ),
+      Effect.timeoutFail({
+        duration: config.timeout,
+        onTimeout: () => new OttuTimeoutError({ method, path, timeout: config.timeout }),
+      }),
+    )
+    yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+    if (response.status >= 200 && response.status < 300) {
+      return yield* decodeSuccess(call, response.status, text)
+    }
+    const parsed = text === "" ? Either.right(undefined) : parseJson(text)
+    return yield* statusError(
+      { method, path, status: response.status, body: Either.getOrElse(parsed, () => text) },
+      response.headers["retry-after"],
+    )
+  }).pipe(
+    Effect.withSpan(call.span, {
+      kind: "client",
+      attributes: { "http.request.method": call.method, "http.route": call.route, ...call.attributes },
+    }),
+  )

@@ -1,0 +1,64 @@
+/**
+ * The value schemas shared by requests: amounts, currency codes, identifiers, and the
+ * percent-encoding of identifiers in paths.
+ *
+ * @internal
+ */
+import { Schema } from "effect"
+import { isCurrencyCode, minorUnits } from "./currency.ts"
+
+/** A decimal string with at most 13 integer digits and 3 decimals, as Ottu's operations accept. */
+export const Amount = Schema.String.pipe(
+  Schema.pattern(/^\d{1,13}(\.\d{1,3})?$/, {
+    message: () => 'must be a decimal string with at most 3 decimals, such as "20.000"',
+  }),
+)
+
+/** True when a valid amount string is zero. */
+export const isZero = (amount: string): boolean => /^0+(\.0*)?$/.test(amount)
+
+/**
+ * A message when `amount` has non-zero digits past the currency's decimals ("20.123" in USD),
+ * undefined when it fits.
+ */
+export const excessDecimals = (amount: string, currency: string): string | undefined => {
+  const decimals = minorUnits(currency)
+  const fraction = amount.split(".")[1] ?? ""
+  if (decimals === undefined || /^0*$/.test(fraction.slice(decimals))) return undefined
+  return `${currency} takes at most ${decimals} decimals`
+}
+
+/** An active ISO 4217 alphabetic code. */
+export const CurrencyCode = Schema.String.pipe(
+  Schema.filter((code) => isCurrencyCode(code) || "must be an ISO 4217 currency code, such as KWD"),
+)
+
+/** Ottu's path identifiers (`session_id`, card tokens): letters, digits, `_` and `-`. */
+export const PathId = Schema.String.pipe(
+  Schema.pattern(/^[-\w]+$/, { message: () => "must contain only letters, digits, _ and -" }),
+  Schema.maxLength(128),
+)
+
+/** A bounded string. */
+export const Text = (max: number) => Schema.String.pipe(Schema.maxLength(max))
+
+/** A string of at most 2000 characters that parses as an absolute http(s) URL. */
+export const Url = Schema.String.pipe(
+  Schema.maxLength(2000),
+  Schema.filter((u) => /^https?:\/\/[^\s]+$/.test(u) || "must be an absolute http(s) URL"),
+)
+
+/** A bounded integer. */
+export const IntBetween = (min: number, max: number) =>
+  Schema.Int.pipe(Schema.greaterThanOrEqualTo(min), Schema.lessThanOrEqualTo(max))
+
+/** A calendar date `YYYY-MM-DD`. */
+export const DateString = Schema.String.pipe(
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/, { message: () => "must be a date YYYY-MM-DD" }),
+)
+
+/** An e-mail address (a light check; Ottu validates fully). */
+export const Email = Schema.String.pipe(
+  Schema.maxLength(128),
+  Schema.pattern(/^[^\s@]+@[^\s@]+$/, { message: () => "must be an e-mail address" }),
+)

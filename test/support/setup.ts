@@ -1,0 +1,53 @@
+/**
+ * Shared fixtures: a configuration with recognisable secrets, and a helper that runs an SDK call
+ * against a recording client and hands back its exit and the requests it sent.
+ *
+ * @module
+ */
+import type { HttpClient } from "@effect/platform"
+import { Effect, type Exit, Layer, Redacted } from "effect"
+import { OttuAuth, OttuConfig } from "../../src/index.ts"
+import { makeRecorder, type Recorded, type Reply } from "./recording.ts"
+
+/** The API key of the test configuration: no log, span or error may contain it. */
+export const apiKey = "sk_test_Zm9vYmFyYmF6cXV4"
+/** The merchant host of the test configuration. */
+export const merchantId = "merchant.ottu.test"
+
+/** A configuration with an API key and a default customer. */
+export const configLayer = (options?: Partial<OttuConfig.Options>): Layer.Layer<OttuConfig.OttuConfig> =>
+  OttuConfig.layer({
+    merchantId,
+    auth: OttuAuth.apiKey(Redacted.make(apiKey)),
+    customerId: "cust-1",
+    ...options,
+  })
+
+/** A checkout object as Ottu answers it. */
+export const sessionBody = (fields: Record<string, unknown> = {}) => ({
+  session_id: "bb7fc280827c2f177a9690299cfefa4128dbbd60",
+  type: "e_commerce",
+  amount: "20.230",
+  currency_code: "KWD",
+  pg_codes: ["knet"],
+  state: "created",
+  operation: "purchase",
+  checkout_url: `https://${merchantId}/b/checkout/redirect/start/?session_id=bb7fc280827c2f177a9690299cfefa4128dbbd60`,
+  payment_methods: [{ code: "knet", name: "KNET", amount: "20.230", currency_code: "KWD" }],
+  ...fields,
+})
+
+/**
+ * Runs `effect` with the test configuration and a recorder answering `reply`; returns the exit
+ * and the recorded requests.
+ */
+export const runRecorded = <A, E>(
+  effect: Effect.Effect<A, E, OttuConfig.OttuConfig | HttpClient.HttpClient>,
+  reply: Reply | ((req: Recorded) => Reply | Effect.Effect<Reply>),
+  config: Layer.Layer<OttuConfig.OttuConfig> = configLayer(),
+): Effect.Effect<{ readonly exit: Exit.Exit<A, E>; readonly requests: ReadonlyArray<Recorded> }> =>
+  Effect.gen(function* () {
+    const recorder = yield* makeRecorder(typeof reply === "function" ? reply : () => reply)
+    const exit = yield* Effect.exit(effect.pipe(Effect.provide(Layer.merge(config, recorder.layer))))
+    return { exit, requests: yield* recorder.requests }
+  })
