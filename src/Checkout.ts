@@ -494,11 +494,7 @@ const itemPath = (
   Effect.as(validate(PathId, sessionId, { method, path: itemRoute }), `${collection}${sessionId}/`)
 
 /** Validates the wire fields, merges the extra fields and builds a JSON or multipart body. */
-const body = <A extends object, I>(
-  schema: Schema.Schema<A, I>,
-  input: Extras,
-  target: Target,
-) =>
+const body = <A extends object, I>(schema: Schema.Schema<A, I>, input: Extras, target: Target) =>
   Effect.gen(function* () {
     const { attachment, extraFields, ...wire } = input as Extras & Record<string, unknown>
     const fields = yield* validate(schema, wire, target)
@@ -676,7 +672,10 @@ export const uploadAttachment = (
       ...at,
       route: path,
       span: "Ottu.Checkout.uploadAttachment",
-      body: { _tag: "Multipart", form: yield* formData(fields, { field: "file", ...resolved }, at) },
+      body: {
+        _tag: "Multipart",
+        form: yield* formData(fields, { field: "file", ...resolved }, at),
+      },
       success: UploadedAttachment,
     })
   })

@@ -41,7 +41,7 @@ const describe = (self: {
 /** The base of the errors for an answer of Ottu: the shared fields and a readable message. */
 const StatusError =
   <Self>() =>
-  <Tag extends string, Fields extends Schema.Struct.Fields = {}>(
+  <Tag extends string, Fields extends Schema.Struct.Fields = Record<never, never>>(
     tag: Tag,
     fields?: Fields,
   ): Schema.TaggedErrorClass<
@@ -66,10 +66,9 @@ const StatusError =
  * @since 0.1.0
  * @category errors
  */
-export class OttuBadRequestError extends StatusError<OttuBadRequestError>()(
-  "OttuBadRequestError",
-  { errors: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }) },
-) {
+export class OttuBadRequestError extends StatusError<OttuBadRequestError>()("OttuBadRequestError", {
+  errors: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }),
+}) {
   override get message(): string {
     const fields = Object.entries(this.errors).map(([k, v]) => `${k}: ${v.join(" ")}`)
     return fields.length === 0 ? describe(this) : `${describe(this)} (${fields.join("; ")})`
@@ -82,7 +81,9 @@ export class OttuBadRequestError extends StatusError<OttuBadRequestError>()(
  * @since 0.1.0
  * @category errors
  */
-export class OttuUnauthorizedError extends StatusError<OttuUnauthorizedError>()("OttuUnauthorizedError") {}
+export class OttuUnauthorizedError extends StatusError<OttuUnauthorizedError>()(
+  "OttuUnauthorizedError",
+) {}
 
 /**
  * 403: authenticated, but the user lacks a permission (for example `Can use <pg_code>`).
@@ -115,7 +116,9 @@ export class OttuConflictError extends StatusError<OttuConflictError>()("OttuCon
  * @since 0.1.0
  * @category errors
  */
-export class OttuUnsupportedMediaTypeError extends StatusError<OttuUnsupportedMediaTypeError>()("OttuUnsupportedMediaTypeError") {}
+export class OttuUnsupportedMediaTypeError extends StatusError<OttuUnsupportedMediaTypeError>()(
+  "OttuUnsupportedMediaTypeError",
+) {}
 
 /**
  * 429: too many requests. `retryAfter` is the wait Ottu asked for (from `Retry-After`, in
@@ -144,7 +147,9 @@ export class OttuServerError extends StatusError<OttuServerError>()("OttuServerE
  * @since 0.1.0
  * @category errors
  */
-export class OttuUnexpectedStatusError extends StatusError<OttuUnexpectedStatusError>()("OttuUnexpectedStatusError") {}
+export class OttuUnexpectedStatusError extends StatusError<OttuUnexpectedStatusError>()(
+  "OttuUnexpectedStatusError",
+) {}
 
 /**
  * The request did not get an answer: DNS, connection refused or reset, TLS, or the body could not

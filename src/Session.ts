@@ -39,8 +39,11 @@ export const layer: Layer.Layer<CurrentSession> = Layer.effect(
  * @since 0.1.0
  * @category accessors
  */
-export const current: Effect.Effect<Option.Option<Checkout.CheckoutSession>, never, CurrentSession> =
-  Effect.flatMap(CurrentSession, Ref.get)
+export const current: Effect.Effect<
+  Option.Option<Checkout.CheckoutSession>,
+  never,
+  CurrentSession
+> = Effect.flatMap(CurrentSession, Ref.get)
 
 /** Runs a checkout call and, on success only, makes its answer the current session. */
 const tracked = <E, R>(
@@ -121,11 +124,7 @@ export const update = (
  */
 export const refresh = (
   sessionId?: string,
-): Effect.Effect<
-  Option.Option<Checkout.CheckoutSession>,
-  Checkout.CheckoutError,
-  Requirements
-> =>
+): Effect.Effect<Option.Option<Checkout.CheckoutSession>, Checkout.CheckoutError, Requirements> =>
   Effect.flatMap(current, (session) => {
     const id = sessionId ?? Option.getOrUndefined(Option.map(session, (s) => s.session_id))
     return id === undefined ? Effect.succeedNone : Effect.asSome(retrieve(id))

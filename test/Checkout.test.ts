@@ -4,7 +4,15 @@ import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Redacted } from "effect"
 import { Checkout, OttuAuth } from "../src/index.ts"
-import { apiKey, configLayer, merchantId, runRecorded, sessionBody } from "./support/setup.ts"
+import {
+  apiKey,
+  configLayer,
+  failureOf,
+  merchantId,
+  runRecorded,
+  sessionBody,
+  successOf,
+} from "./support/setup.ts"
 
 const minimal = {
   type: "e_commerce",
@@ -13,18 +21,6 @@ const minimal = {
   pg_codes: ["knet"],
 } as const
 
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit)) throw new Error("expected a failure, got a success")
-  const failure = exit.cause._tag === "Fail" ? exit.cause.error : undefined
-  if (failure === undefined) throw new Error(`expected a typed failure, got ${String(exit.cause)}`)
-  return failure
-}
-
-const valueOf = <A, E>(exit: Exit.Exit<A, E>): A => {
-  if (Exit.isFailure(exit)) throw new Error(`expected a success, got ${String(exit.cause)}`)
-  return exit.value
-}
-
 describe("Checkout.create", () => {
   it.effect("POSTs the JSON body with auth, user agent and the default customer", () =>
     Effect.gen(function* () {
@@ -32,7 +28,7 @@ describe("Checkout.create", () => {
         Checkout.create({ ...minimal, customer_phone: "+96550000000", order_no: "A-1" }),
         { status: 201, json: sessionBody({ brand_new_field: { kept: true } }) },
       )
-      const session = valueOf(exit)
+      const session = successOf(exit)
       expect(session.session_id).toBe("bb7fc280827c2f177a9690299cfefa4128dbbd60")
       expect(session.state).toBe("created")
       expect(session.brand_new_field).toEqual({ kept: true })
@@ -117,7 +113,10 @@ describe("Checkout.create", () => {
     ["a bad webhook URL", { webhook_url: "not a url" }, "webhook_url"],
     [
       "one-step checkout with two gateways",
-      { pg_codes: ["a", "b"], payment_instrument: { instrument_type: "token", payload: { token: "t" } } },
+      {
+        pg_codes: ["a", "b"],
+        payment_instrument: { instrument_type: "token", payload: { token: "t" } },
+      },
       "pg_codes",
     ],
   ]
@@ -206,7 +205,11 @@ describe("Checkout attachments", () => {
       },
       "billing_address",
     ],
-    ["a disallowed extension", { attachment: { name: "run.exe", data: new Uint8Array(1) } }, "attachment"],
+    [
+      "a disallowed extension",
+      { attachment: { name: "run.exe", data: new Uint8Array(1) } },
+      "attachment",
+    ],
     ["a missing file", { attachment: "/nonexistent/dir/file.pdf" }, "attachment"],
   ]
   for (const [name, change, field] of refused) {
@@ -241,12 +244,12 @@ describe("Checkout attachments", () => {
           },
         },
       )
-      expect(valueOf(exit).file_url).toBe("payment_transactions/attachments/logo_1F31q4q.png")
+      expect(successOf(exit).file_url).toBe("payment_transactions/attachments/logo_1F31q4q.png")
       const req = requests[0]
       expect(req?.path).toBe("/b/checkout/v1/upload-attachment/")
       expect(req?.form?.get("session_id")).toBe("bb7fc280827c2f177a9690299cfefa4128dbbd60")
       expect(req?.form?.get("shortify_attachment_url")).toBe("true")
-      expect((req?.form?.get("file") as File).name).toBe("logo.png")
+      expect((req?.form?.get("file") as File | undefined)?.name).toBe("logo.png")
     }),
   )
 
@@ -271,7 +274,7 @@ describe("Checkout.retrieve, update, replace", () => {
         status: 200,
         json: sessionBody({ state: "paid" }),
       })
-      expect(valueOf(exit).state).toBe("paid")
+      expect(successOf(exit).state).toBe("paid")
       expect(requests[0]?.method).toBe("GET")
       expect(requests[0]?.path).toBe(`/b/checkout/v1/pymt-txn/${id}/`)
       expect(requests[0]?.text ?? "").toBe("")
@@ -297,7 +300,7 @@ describe("Checkout.retrieve, update, replace", () => {
         Checkout.update(id, { amount: "25.500", customer_email: "a@b.kw" }),
         { status: 200, json: sessionBody({ amount: "25.500" }) },
       )
-      expect(valueOf(exit).amount).toBe("25.500")
+      expect(successOf(exit).amount).toBe("25.500")
       expect(requests[0]?.method).toBe("PATCH")
       expect(requests[0]?.path).toBe(`/b/checkout/v1/pymt-txn/${id}/`)
       expect(requests[0]?.json).toEqual({ amount: "25.500", customer_email: "a@b.kw" })

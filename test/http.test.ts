@@ -2,18 +2,11 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
 import { Checkout } from "../src/index.ts"
-import { configLayer, runRecorded } from "./support/setup.ts"
+import { configLayer, failureOf, runRecorded } from "./support/setup.ts"
 
 const id = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") {
-    throw new Error(`expected a typed failure, got ${String(exit)}`)
-  }
-  return exit.cause.error
-}
 
 describe("status to tagged error", () => {
   const cases: ReadonlyArray<readonly [number, string]> = [
@@ -57,7 +50,12 @@ describe("status to tagged error", () => {
         pg_codes: { 0: ["Unknown code."] },
       }
       const { exit } = yield* runRecorded(
-        Checkout.create({ type: "e_commerce", amount: "1.000", currency_code: "KWD", pg_codes: ["x"] }),
+        Checkout.create({
+          type: "e_commerce",
+          amount: "1.000",
+          currency_code: "KWD",
+          pg_codes: ["x"],
+        }),
         { status: 400, json: body },
       )
       const error = failureOf(exit)
@@ -261,7 +259,10 @@ describe("over a real socket", () => {
       const exit = yield* Effect.exit(
         provide(Checkout.retrieve(id), FetchHttpClient.layer, configLayer({ baseUrl })),
       )
-      expect(failureOf(exit)).toMatchObject({ _tag: "OttuDecodeError", body: '{"session_id":"abc",' })
+      expect(failureOf(exit)).toMatchObject({
+        _tag: "OttuDecodeError",
+        body: '{"session_id":"abc",',
+      })
     }).pipe(Effect.scoped),
   )
 })

@@ -111,11 +111,13 @@ export const fieldErrors = (body: unknown): Record<string, ReadonlyArray<string>
   const walk = (field: string, value: unknown): void => {
     if (typeof value === "string") add(field, value)
     else if (Array.isArray(value)) {
-      value.forEach((item, i) =>
-        typeof item === "string" ? add(field, item) : walk(`${field}.${i}`, item),
-      )
+      for (const [i, item] of value.entries()) {
+        if (typeof item === "string") add(field, item)
+        else walk(`${field}.${i}`, item)
+      }
     } else if (Predicate.isRecord(value)) {
-      for (const [key, inner] of Object.entries(value)) walk(field === "" ? key : `${field}.${key}`, inner)
+      for (const [key, inner] of Object.entries(value))
+        walk(field === "" ? key : `${field}.${key}`, inner)
     } else if (value !== null && value !== undefined) add(field, String(value))
   }
   if (!Predicate.isRecord(body)) return out
@@ -238,6 +240,10 @@ export const execute = <A, I>(
   }).pipe(
     Effect.withSpan(call.span, {
       kind: "client",
-      attributes: { "http.request.method": call.method, "http.route": call.route, ...call.attributes },
+      attributes: {
+        "http.request.method": call.method,
+        "http.route": call.route,
+        ...call.attributes,
+      },
     }),
   )

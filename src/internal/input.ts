@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { type Effect, Either, ParseResult, Schema } from "effect"
 import { InputIssue, OttuInvalidInputError } from "../OttuError.ts"
 
 /** Where a rejected input was going, for the error. */

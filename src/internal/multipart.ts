@@ -74,7 +74,9 @@ export const resolveFile = (
   const blob =
     typeof input === "string"
       ? readPath(input, target, field)
-      : Effect.succeed(toBlob(input instanceof Uint8Array || input instanceof Blob ? input : input.data))
+      : Effect.succeed(
+          toBlob(input instanceof Uint8Array || input instanceof Blob ? input : input.data),
+        )
   return Effect.map(blob, (blob) => ({ name, blob }))
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { HttpClient } from "@effect/platform"
-import { Effect, type Exit, Layer, Redacted } from "effect"
+import { Effect, Exit, Layer, Redacted } from "effect"
 import { OttuAuth, OttuConfig } from "../../src/index.ts"
 import { makeRecorder, type Recorded, type Reply } from "./recording.ts"
 
@@ -15,7 +15,9 @@ export const apiKey = "sk_test_Zm9vYmFyYmF6cXV4"
 export const merchantId = "merchant.ottu.test"
 
 /** A configuration with an API key and a default customer. */
-export const configLayer = (options?: Partial<OttuConfig.Options>): Layer.Layer<OttuConfig.OttuConfig> =>
+export const configLayer = (
+  options?: Partial<OttuConfig.Options>,
+): Layer.Layer<OttuConfig.OttuConfig> =>
   OttuConfig.layer({
     merchantId,
     auth: OttuAuth.apiKey(Redacted.make(apiKey)),
@@ -48,6 +50,22 @@ export const runRecorded = <A, E>(
 ): Effect.Effect<{ readonly exit: Exit.Exit<A, E>; readonly requests: ReadonlyArray<Recorded> }> =>
   Effect.gen(function* () {
     const recorder = yield* makeRecorder(typeof reply === "function" ? reply : () => reply)
-    const exit = yield* Effect.exit(effect.pipe(Effect.provide(Layer.merge(config, recorder.layer))))
+    const exit = yield* Effect.exit(
+      effect.pipe(Effect.provide(Layer.merge(config, recorder.layer))),
+    )
     return { exit, requests: yield* recorder.requests }
   })
+
+/** The typed failure of an exit; throws (failing the test) on a success or a defect. */
+export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") {
+    throw new Error(`expected a typed failure, got ${String(exit)}`)
+  }
+  return exit.cause.error
+}
+
+/** The value of a successful exit; throws (failing the test) otherwise. */
+export const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
+  if (Exit.isFailure(exit)) throw new Error(`expected a success, got ${String(exit.cause)}`)
+  return exit.value
+}

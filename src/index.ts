@@ -1,0 +1,21 @@
+/**
+ * effect-ottu: the Effect-native SDK for the Ottu payment gateway. One namespace per module;
+ * each module is also importable on its own (`effect-ottu/Checkout`).
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Checkout from "./Checkout.ts"
+/** @since 0.1.0 */
+export * as OttuAuth from "./OttuAuth.ts"
+/** @since 0.1.0 */
+export * as OttuConfig from "./OttuConfig.ts"
+/** @since 0.1.0 */
+export * as OttuError from "./OttuError.ts"
+/** @since 0.1.0 */
+export * as OttuSandbox from "./OttuSandbox.ts"
+/** @since 0.1.0 */
+export * as PaymentMethods from "./PaymentMethods.ts"
+/** @since 0.1.0 */
+export * as Session from "./Session.ts"
