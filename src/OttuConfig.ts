@@ -72,20 +72,24 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
  * Resolves options into the service value: base URL `https://<merchantId>` unless overridden,
- * environment `"sandbox"` and a 30 second timeout unless given.
+ * environment `"sandbox"` and a 30 second timeout unless given. As in ottu-py, an empty
+ * `baseUrl` or `customerId` counts as not given, and a zero timeout falls back to 30 seconds.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Service => ({
-  merchantId: options.merchantId,
-  auth: options.auth,
-  customerId: options.customerId,
-  environment: options.environment ?? "sandbox",
-  baseUrl: (options.baseUrl ?? `https://${options.merchantId}`).replace(/\/+$/, ""),
-  timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
-  authorization: OttuAuth.authorizationHeader(options.auth),
-})
+export const make = (options: Options): Service => {
+  const timeout = options.timeout === undefined ? Duration.zero : Duration.decode(options.timeout)
+  return {
+    merchantId: options.merchantId,
+    auth: options.auth,
+    customerId: options.customerId || undefined,
+    environment: options.environment ?? "sandbox",
+    baseUrl: (options.baseUrl || `https://${options.merchantId}`).replace(/\/+$/, ""),
+    timeout: Duration.greaterThan(timeout, Duration.zero) ? timeout : defaultTimeout,
+    authorization: OttuAuth.authorizationHeader(options.auth),
+  }
+}
 
 /**
  * A layer holding the given settings.

@@ -5,21 +5,9 @@ import { ConfigError, ConfigProvider, Duration, Effect, Exit, Layer, Redacted } 
 import { Checkout, OttuAuth, OttuConfig, PaymentMethods } from "../src/index.ts"
 import { version } from "../src/internal/version.ts"
 import { makeRecorder } from "./support/recording.ts"
-import { apiKey, sessionBody } from "./support/setup.ts"
+import { apiKey, failureOf, sessionBody, successOf } from "./support/setup.ts"
 
 const id = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") {
-    throw new Error(`expected a typed failure, got ${String(exit)}`)
-  }
-  return exit.cause.error
-}
-
-const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
-  if (Exit.isFailure(exit)) throw new Error(`expected a success, got ${String(exit.cause)}`)
-  return exit.value
-}
 
 const withEnv =
   (env: Record<string, string>) =>
@@ -77,6 +65,19 @@ describe("OttuConfig.make and layer", () => {
     expect(config.customerId).toBe("cust-2")
     expect(config.environment).toBe("production")
     expect(Duration.toMillis(config.timeout)).toBe(5_000)
+  })
+
+  it("treats an empty base URL or customer as not given and a zero timeout as the default", () => {
+    const config = OttuConfig.make({
+      merchantId: "merchant.id.ottu.dev",
+      auth,
+      baseUrl: "",
+      customerId: "",
+      timeout: 0,
+    })
+    expect(config.baseUrl).toBe("https://merchant.id.ottu.dev")
+    expect(config.customerId).toBeUndefined()
+    expect(Duration.toMillis(config.timeout)).toBe(30_000)
   })
 
   it.effect("layer provides the resolved service", () =>

@@ -1,21 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { PaymentMethods } from "../src/index.ts"
-import { apiKey, configLayer, merchantId, runRecorded } from "./support/setup.ts"
+import {
+  apiKey,
+  configLayer,
+  failureOf,
+  merchantId,
+  runRecorded,
+  successOf,
+} from "./support/setup.ts"
 
 const path = "/b/pbl/v2/payment-methods/"
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") {
-    throw new Error(`expected a typed failure, got ${String(exit)}`)
-  }
-  return exit.cause.error
-}
-
-const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
-  if (Exit.isFailure(exit)) throw new Error(`expected a success, got ${String(exit.cause)}`)
-  return exit.value
-}
 
 /** A `PGPaymentMethods` entry as Ottu answers it: every documented field present. */
 const knet = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Option, Ref } from "effect"
 import { type Checkout, Session } from "../src/index.ts"
 import { makeRecorder, type Recorded, type Reply } from "./support/recording.ts"
-import { configLayer, sessionBody } from "./support/setup.ts"
+import { configLayer, failureOf, sessionBody, successOf } from "./support/setup.ts"
 
 const id = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
 const otherId = "0f4b2a6c1d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a"
@@ -14,18 +14,6 @@ const minimal = {
   currency_code: "KWD",
   pg_codes: ["knet"],
 } as const
-
-const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
-  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") {
-    throw new Error(`expected a typed failure, got ${String(exit)}`)
-  }
-  return exit.cause.error
-}
-
-const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
-  if (Exit.isFailure(exit)) throw new Error(`expected a success, got ${String(exit.cause)}`)
-  return exit.value
-}
 
 /**
  * Provides a recorder answering with `respond` and the test configuration, but leaves
