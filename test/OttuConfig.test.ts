@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import type { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigError, ConfigProvider, Duration, Effect, Exit, Layer, Redacted } from "effect"
+import { ConfigError, ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { Checkout, OttuAuth, OttuConfig, PaymentMethods } from "../src/index.ts"
 import { version } from "../src/internal/version.ts"
 import { makeRecorder } from "./support/recording.ts"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Option, Ref } from "effect"
+import { Effect, Layer, Option, Ref } from "effect"
 import { type Checkout, Session } from "../src/index.ts"
 import { makeRecorder, type Recorded, type Reply } from "./support/recording.ts"
 import { configLayer, failureOf, sessionBody, successOf } from "./support/setup.ts"
