@@ -1,0 +1,60 @@
+/**
+ * The sandbox as a web handler, served by the running runtime's own server (Bun.serve,
+ * Deno.serve or node:http), and the SDK talking to it over a real socket with the fetch client.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Redacted } from "effect"
+import { Checkout, OttuAuth, OttuConfig, OttuSandbox, PaymentMethods } from "../../src/index.ts"
+import { type Served, serve } from "../support/serve.ts"
+import { failureOf } from "../support/setup.ts"
+
+const key = Redacted.make("served-sandbox-key")
+const sandbox = OttuSandbox.webHandler({ apiKey: key, host: "pay.example.test" })
+let served: Served
+
+beforeAll(async () => {
+  served = await serve(sandbox.handler)
+})
+afterAll(async () => {
+  await served.close()
+  await sandbox.dispose()
+})
+
+const overSocket = (auth = OttuAuth.apiKey(key)) =>
+  Layer.merge(
+    OttuConfig.layer({ merchantId: "pay.example.test", auth, baseUrl: served.url }),
+    FetchHttpClient.layer,
+  )
+
+describe("the sandbox served by the runtime", () => {
+  it("runs on the runtime that runs the tests", () => {
+    const expected = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node"
+    expect(served.runtime).toBe(expected)
+  })
+
+  it.effect("answers the SDK over a real socket", () =>
+    Effect.gen(function* () {
+      const methods = yield* PaymentMethods.list({ plugin: "e_commerce", currencies: ["KWD"] })
+      const code = methods.payment_methods[0]?.code ?? "missing"
+      const created = yield* Checkout.create({
+        type: "e_commerce",
+        amount: "20.23",
+        currency_code: "KWD",
+        pg_codes: [code],
+      })
+      expect(created.amount).toBe("20.230")
+      expect(created.checkout_url).toContain("https://pay.example.test/")
+      const updated = yield* Checkout.update(created.session_id, { amount: "21.000" })
+      expect(updated.amount).toBe("21.000")
+      expect((yield* Checkout.retrieve(created.session_id)).amount).toBe("21.000")
+    }).pipe(Effect.provide(overSocket())),
+  )
+
+  it.effect("refuses a wrong key with an OttuUnauthorizedError", () =>
+    Effect.gen(function* () {
+      const exit = yield* Effect.exit(Checkout.retrieve("0".repeat(40)))
+      expect(failureOf(exit)).toMatchObject({ _tag: "OttuUnauthorizedError", status: 401 })
+    }).pipe(Effect.provide(overSocket(OttuAuth.apiKey(Redacted.make("nope"))))),
+  )
+})
