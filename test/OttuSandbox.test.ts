@@ -482,15 +482,39 @@ describe("OttuSandbox protocol errors", () => {
     }
   })
 
-  it("accepts Basic and Bearer credentials", async () => {
+  it("refuses Basic and Bearer credentials when it has an API key", async () => {
     for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer token-1"]) {
       const response = await send(checkoutPath, {
         method: "POST",
         json: minimal,
         headers: { authorization },
       })
+      expect(response.status).toBe(401)
+      expect(response.body).toEqual({ detail: "This sandbox accepts only its API key." })
+    }
+  })
+
+  it("accepts Basic and Bearer credentials when it has no API key", async () => {
+    const open = OttuSandbox.webHandler()
+    for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer token-1"]) {
+      const response = await open.handler(
+        new Request(`http://localhost${checkoutPath}`, {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json" },
+          body: JSON.stringify(minimal),
+        }),
+      )
       expect(response.status).toBe(201)
     }
+    await open.dispose()
+  })
+
+  it("refuses an attachment_upload_url without an allowed extension", async () => {
+    const refused = await create({ ...minimal, attachment_upload_url: "uploads/evil.exe" })
+    expect(refused.status).toBe(400)
+    expect(Object.keys(refused.body)).toEqual(["attachment_upload_url"])
+    const accepted = await create({ ...minimal, attachment_upload_url: "uploads/terms.pdf" })
+    expect(accepted.status).toBe(201)
   })
 
   it("accepts any API key when none is configured", async () => {

@@ -1,0 +1,57 @@
+/**
+ * The sandbox's HTTP application: every path and the methods it answers, authentication before
+ * dispatch, and the protocol answers (401 from authentication, 404 for an unknown path, 405 for
+ * a method a path does not have, every `Reply` as JSON).
+ *
+ * @internal
+ */
+import {
+  type HttpApp,
+  type HttpMethod,
+  HttpRouter,
+  HttpServerRequest,
+  type HttpServerResponse,
+} from "@effect/platform"
+import { Effect } from "effect"
+import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
+import { listPaymentMethods } from "./paymentMethods.ts"
+import { detail, Reply, replyToResponse } from "./reply.ts"
+import { authenticate } from "./request.ts"
+import type { SandboxEnv } from "./state.ts"
+
+type Handler = Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  Reply,
+  SandboxEnv | HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext
+>
+
+/** One path: authenticates, then dispatches on the method, answering 405 for the others. */
+const endpoint = (methods: Partial<Record<HttpMethod.HttpMethod, Handler>>) =>
+  Effect.gen(function* () {
+    yield* authenticate
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const handler = methods[request.method]
+    if (handler === undefined) {
+      return yield* new Reply({
+        status: 405,
+        body: { detail: `Method "${request.method}" not allowed.` },
+        headers: { allow: Object.keys(methods).join(", ") },
+      })
+    }
+    return yield* handler
+  })
+
+const router = HttpRouter.empty.pipe(
+  HttpRouter.all("/b/checkout/v1/pymt-txn/", endpoint({ POST: createCheckout })),
+  HttpRouter.all(
+    "/b/checkout/v1/pymt-txn/:session_id/",
+    endpoint({ GET: retrieveCheckout, PATCH: updateCheckout("patch"), PUT: updateCheckout("put") }),
+  ),
+  HttpRouter.all("/b/pbl/v2/payment-methods/", endpoint({ POST: listPaymentMethods })),
+)
+
+/** The whole sandbox as an `HttpApp`; it needs only the instance's `SandboxEnv`. */
+export const app: HttpApp.Default<never, SandboxEnv> = router.pipe(
+  Effect.catchTag("RouteNotFound", () => Effect.fail(detail(404, "Not found."))),
+  Effect.catchTag("Reply", (reply) => Effect.succeed(replyToResponse(reply))),
+)
