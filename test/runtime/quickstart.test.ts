@@ -5,22 +5,12 @@
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { Redacted } from "effect"
-import { OttuSandbox } from "../../src/index.ts"
-import { type Served, serve } from "../support/serve.ts"
+import { serveSandboxForTests } from "../support/serve.ts"
 
 const apiKey = "quickstart-env-key"
-const sandbox = OttuSandbox.webHandler({ apiKey: Redacted.make(apiKey), host: "shop.ottu.test" })
-let served: Served
-
-beforeAll(async () => {
-  served = await serve(sandbox.handler)
-})
-afterAll(async () => {
-  await served.close()
-  await sandbox.dispose()
-})
+const served = serveSandboxForTests({ apiKey: Redacted.make(apiKey), host: "shop.ottu.test" })
 
 const root = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -54,7 +44,7 @@ describe("examples/quickstart.ts with OTTU_* set", () => {
     const { code, out } = await run({
       OTTU_MERCHANT_ID: "shop.ottu.test",
       OTTU_API_KEY: apiKey,
-      OTTU_BASE_URL: served.url,
+      OTTU_BASE_URL: served().url,
     })
     expect(out).toMatch(/session id: {3}[0-9a-f]{40}/)
     expect(out).toContain("checkout URL: https://shop.ottu.test/b/checkout/redirect/start/")
@@ -66,7 +56,7 @@ describe("examples/quickstart.ts with OTTU_* set", () => {
     const { code, out } = await run({
       OTTU_MERCHANT_ID: "shop.ottu.test",
       OTTU_API_KEY: "wrong-key",
-      OTTU_BASE_URL: served.url,
+      OTTU_BASE_URL: served().url,
     })
     expect(out).toContain("OttuUnauthorizedError")
     expect(out).not.toContain("wrong-key")

@@ -3,34 +3,25 @@
  * Deno.serve or node:http), and the SDK talking to it over a real socket with the fetch client.
  */
 import { FetchHttpClient } from "@effect/platform"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
-import { Checkout, OttuAuth, OttuConfig, OttuSandbox, PaymentMethods } from "../../src/index.ts"
-import { type Served, serve } from "../support/serve.ts"
+import { Checkout, OttuAuth, OttuConfig, PaymentMethods } from "../../src/index.ts"
+import { serveSandboxForTests } from "../support/serve.ts"
 import { failureOf } from "../support/setup.ts"
 
 const key = Redacted.make("served-sandbox-key")
-const sandbox = OttuSandbox.webHandler({ apiKey: key, host: "pay.example.test" })
-let served: Served
-
-beforeAll(async () => {
-  served = await serve(sandbox.handler)
-})
-afterAll(async () => {
-  await served.close()
-  await sandbox.dispose()
-})
+const served = serveSandboxForTests({ apiKey: key, host: "pay.example.test" })
 
 const overSocket = (auth = OttuAuth.apiKey(key)) =>
   Layer.merge(
-    OttuConfig.layer({ merchantId: "pay.example.test", auth, baseUrl: served.url }),
+    OttuConfig.layer({ merchantId: "pay.example.test", auth, baseUrl: served().url }),
     FetchHttpClient.layer,
   )
 
 describe("the sandbox served by the runtime", () => {
   it("runs on the runtime that runs the tests", () => {
     const expected = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node"
-    expect(served.runtime).toBe(expected)
+    expect(served().runtime).toBe(expected)
   })
 
   it.effect("answers the SDK over a real socket", () =>

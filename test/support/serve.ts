@@ -6,6 +6,8 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll } from "@effect/vitest"
+import { OttuSandbox } from "../../src/index.ts"
 
 /** A running server. */
 export interface Served {
@@ -94,4 +96,24 @@ export const serve = async (handler: Handler): Promise<Served> => {
     }
   }
   return serveNode(handler)
+}
+
+/**
+ * Serves a fresh sandbox for the tests of the calling file: started before them, stopped after.
+ * Returns a getter for the running server (valid inside tests).
+ */
+export const serveSandboxForTests = (options: OttuSandbox.SandboxOptions): (() => Served) => {
+  const sandbox = OttuSandbox.webHandler(options)
+  let served: Served | undefined
+  beforeAll(async () => {
+    served = await serve(sandbox.handler)
+  })
+  afterAll(async () => {
+    await served?.close()
+    await sandbox.dispose()
+  })
+  return () => {
+    if (served === undefined) throw new Error("the sandbox is not being served yet")
+    return served
+  }
 }
