@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
-import { Effect, Schema } from "effect"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { execute } from "./internal/http.ts"
 import { invalid, type Target, validate } from "./internal/input.ts"
 import { type FileInput, formData, resolveFile } from "./internal/multipart.ts"

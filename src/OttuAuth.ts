@@ -5,7 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Data, Encoding, Redacted } from "effect"
+import * as Data from "effect/Data"
+import * as Encoding from "effect/Encoding"
+import * as Redacted from "effect/Redacted"
 
 /**
  * The credentials the SDK sends with every request.

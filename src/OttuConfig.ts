@@ -4,7 +4,13 @@
  *
  * @since 0.1.0
  */
-import { Config, type ConfigError, Context, Duration, Layer, Option, type Redacted } from "effect"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import * as OttuAuth from "./OttuAuth.ts"
 
 /**

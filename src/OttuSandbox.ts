@@ -9,8 +9,14 @@
  *
  * @since 0.1.0
  */
-import { HttpApp, HttpClient } from "@effect/platform"
-import { Context, Effect, Layer, type Redacted, type Ref, type Scope } from "effect"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
 import { clientOf } from "./sandbox/client.ts"
 import { app } from "./sandbox/router.ts"
 import { type Env, makeState, SandboxEnv, type SandboxState } from "./sandbox/state.ts"

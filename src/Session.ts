@@ -5,8 +5,12 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
-import { Context, Effect, Layer, Option, Ref } from "effect"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as Checkout from "./Checkout.ts"
 import { invalid } from "./internal/input.ts"
 import type { OttuConfig } from "./OttuConfig.ts"

@@ -5,17 +5,18 @@
  *
  * @internal
  */
-import { HttpBody, HttpClient, HttpClientRequest, type HttpMethod } from "@effect/platform"
-import {
-  Clock,
-  Duration,
-  Effect,
-  Either,
-  ParseResult,
-  Predicate,
-  Redacted,
-  type Schema,
-} from "effect"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpMethod from "@effect/platform/HttpMethod"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
 import { OttuConfig } from "../OttuConfig.ts"
 import {
   OttuBadRequestError,

@@ -4,7 +4,10 @@
  *
  * @internal
  */
-import { type Effect, Either, ParseResult, Schema } from "effect"
+import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { InputIssue, OttuInvalidInputError } from "../OttuError.ts"
 
 /** Where a rejected input was going, for the error. */

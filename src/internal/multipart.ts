@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { OttuInvalidInputError } from "../OttuError.ts"
 import { invalid, type Target } from "./input.ts"
 

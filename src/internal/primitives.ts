@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { isCurrencyCode, minorUnits } from "./currency.ts"
 
 /** A decimal string with at most 13 integer digits and 3 decimals, as Ottu's operations accept. */

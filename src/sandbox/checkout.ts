@@ -5,8 +5,9 @@
  *
  * @internal
  */
-import { HttpRouter } from "@effect/platform"
-import { Effect, Option } from "effect"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { formatAmount } from "../internal/currency.ts"
 import { acceptCheckout, checkoutListFields, echoedFields } from "./checkoutInput.ts"
 import { assetUrl, type Gateway, gatewaysOf } from "./gateways.ts"

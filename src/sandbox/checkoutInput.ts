@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { formatAmount } from "../internal/currency.ts"
 import {
   amount,

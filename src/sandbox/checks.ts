@@ -5,7 +5,8 @@
  *
  * @internal
  */
-import { Data, Either } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
 import { isCurrencyCode } from "../internal/currency.ts"
 import { allowedExtensions } from "../internal/multipart.ts"
 import { isGatewayCode } from "./gateways.ts"

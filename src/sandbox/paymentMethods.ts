@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { boolean, choice, currencyCode, text } from "./checks.ts"
 import {
   assetUrl,

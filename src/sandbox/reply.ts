@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import { HttpServerResponse } from "@effect/platform"
-import { Data } from "effect"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Data from "effect/Data"
 
 /** A non-2xx answer, raised by any route and turned into a JSON response at the top. */
 export class Reply extends Data.TaggedError("Reply")<{

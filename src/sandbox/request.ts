@@ -5,8 +5,12 @@
  *
  * @internal
  */
-import { HttpServerRequest, type Multipart } from "@effect/platform"
-import { Effect, Either, Redacted, Stream } from "effect"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as Multipart from "@effect/platform/Multipart"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import { type Fields, object, UploadedFile } from "./checks.ts"
 import { detail, Reply } from "./reply.ts"
 import { SandboxEnv } from "./state.ts"

@@ -5,14 +5,12 @@
  *
  * @internal
  */
-import {
-  type HttpApp,
-  type HttpMethod,
-  HttpRouter,
-  HttpServerRequest,
-  type HttpServerResponse,
-} from "@effect/platform"
-import { Effect } from "effect"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpMethod from "@effect/platform/HttpMethod"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Effect from "effect/Effect"
 import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"

@@ -5,7 +5,8 @@
  *
  * @internal
  */
-import { Array as Arr, Either } from "effect"
+import * as Arr from "effect/Array"
+import * as Either from "effect/Either"
 import { type Check, type Fields, invalid, pythonType } from "./checks.ts"
 import { detail, Reply } from "./reply.ts"
 

@@ -5,7 +5,12 @@
  *
  * @internal
  */
-import { Context, Effect, HashMap, type Option, type Redacted, Ref } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import type { Plugin } from "./gateways.ts"
 
 /**
