@@ -7,6 +7,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { gatewayCodes, inStep } from "./internal/flow.ts"
 import { execute } from "./internal/http.ts"
 import { invalid, type Target, validate } from "./internal/input.ts"
 import { type FileInput, formData, resolveFile } from "./internal/multipart.ts"
@@ -23,7 +24,7 @@ import {
   Url,
 } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
-import type { OttuError, OttuInvalidInputError } from "./OttuError.ts"
+import type { OttuError, OttuFlowError, OttuInvalidInputError } from "./OttuError.ts"
 
 export type { FileInput } from "./internal/multipart.ts"
 
@@ -679,4 +680,35 @@ export const uploadAttachment = (
       },
       success: UploadedAttachment,
     })
+  })
+
+/**
+ * The input of {@link autoFlow}: a checkout whose `pg_codes` may be left out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AutoFlowInput = Omit<CreateInput, "pg_codes"> & {
+  readonly pg_codes?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * ottu-py's `checkout_autoflow`: when `pg_codes` is not given, uses every gateway the
+ * payment-methods API offers for the plugin and currency, then creates the checkout. A failure is
+ * an `OttuFlowError` naming the step (`payment_methods` or `checkout`). Unlike ottu-py, the
+ * gateways are always asked for, never reused from an earlier session of another currency.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const autoFlow = (
+  params: AutoFlowInput,
+): Effect.Effect<CheckoutSession, OttuFlowError, OttuConfig | HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const pg_codes =
+      params.pg_codes ??
+      (yield* gatewayCodes(params.type, params.currency_code, false).pipe(
+        inStep("checkout", "payment_methods"),
+      ))
+    return yield* create({ ...params, pg_codes }).pipe(inStep("checkout", "checkout"))
   })

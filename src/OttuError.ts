@@ -230,6 +230,52 @@ export class OttuInvalidInputError extends Schema.TaggedError<OttuInvalidInputEr
 }
 
 /**
+ * Ottu accepted the request (2xx) but the money did not move: an operation or a saved-card charge
+ * answered `result: "failed"` (or `"error"`, `"canceled"`). `detail` holds Ottu's or the
+ * gateway's message; `body` the whole answer.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuOperationFailedError extends StatusError<OttuOperationFailedError>()(
+  "OttuOperationFailedError",
+  { result: Schema.String },
+) {}
+
+/**
+ * The auto-debit autoflow found no saved card token for the customer and agreement (no token was
+ * given and the `TokenSource` had none, or no `TokenSource` was provided).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuNoSavedTokenError extends Schema.TaggedError<OttuNoSavedTokenError>()(
+  "OttuNoSavedTokenError",
+  { customer_id: Schema.String, agreement_id: Schema.String, reason: Schema.String },
+) {
+  override get message(): string {
+    return `No saved card token for customer ${this.customer_id} and agreement ${this.agreement_id}: ${this.reason}`
+  }
+}
+
+/**
+ * An autoflow found no gateway for the plugin and currency (the payment-methods answer was
+ * empty).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuNoGatewayError extends Schema.TaggedError<OttuNoGatewayError>()(
+  "OttuNoGatewayError",
+  { plugin: Schema.String, currency_code: Schema.String, tokenizable: Schema.Boolean },
+) {
+  override get message(): string {
+    const kind = this.tokenizable ? "tokenizable gateway" : "gateway"
+    return `No ${kind} accepts ${this.currency_code} for the ${this.plugin} plugin`
+  }
+}
+
+/**
  * Ottu answered with an error status.
  *
  * @since 0.1.0
@@ -265,3 +311,40 @@ export type OttuRequestError =
  * @category errors
  */
 export type OttuError = OttuRequestError | OttuInvalidInputError
+
+/**
+ * A step of an autoflow failed. `step` says which (`token`, `payment_methods`, `checkout`,
+ * `charge`); `cause` is that step's own error; `session_id` is set when a checkout had already
+ * been created, so nothing half-done goes unnoticed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuFlowError extends Schema.TaggedError<OttuFlowError>()("OttuFlowError", {
+  flow: Schema.Literal("checkout", "auto_debit"),
+  step: Schema.Literal("token", "payment_methods", "checkout", "charge"),
+  session_id: Schema.optional(Schema.String),
+  cause: Schema.Union(
+    OttuBadRequestError,
+    OttuUnauthorizedError,
+    OttuForbiddenError,
+    OttuNotFoundError,
+    OttuConflictError,
+    OttuUnsupportedMediaTypeError,
+    OttuRateLimitedError,
+    OttuServerError,
+    OttuUnexpectedStatusError,
+    OttuTransportError,
+    OttuTimeoutError,
+    OttuDecodeError,
+    OttuInvalidInputError,
+    OttuOperationFailedError,
+    OttuNoSavedTokenError,
+    OttuNoGatewayError,
+  ),
+}) {
+  override get message(): string {
+    const session = this.session_id === undefined ? "" : ` (session ${this.session_id})`
+    return `The ${this.flow} autoflow failed at step ${this.step}${session}: ${this.cause.message}`
+  }
+}

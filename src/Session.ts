@@ -12,7 +12,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Checkout from "./Checkout.ts"
+import * as Inquiry from "./Inquiry.ts"
 import { invalid } from "./internal/input.ts"
+import * as Operation from "./Operation.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
 
 /**
@@ -65,6 +67,7 @@ type Requirements = OttuConfig | HttpClient.HttpClient | CurrentSession
 const targetId = (
   sessionId: string | undefined,
   method: string,
+  path = "/b/checkout/v1/pymt-txn/{session_id}/",
 ): Effect.Effect<string, Checkout.CheckoutError, CurrentSession> =>
   sessionId !== undefined
     ? Effect.succeed(sessionId)
@@ -72,11 +75,7 @@ const targetId = (
         Option.match(session, {
           onNone: () =>
             Effect.fail(
-              invalid(
-                { method, path: "/b/checkout/v1/pymt-txn/{session_id}/" },
-                "session_id",
-                "no session id given and no current session",
-              ),
+              invalid({ method, path }, "session_id", "no session id given and no current session"),
             ),
           onSome: (s) => Effect.succeed(s.session_id),
         }),
@@ -132,4 +131,120 @@ export const refresh = (
   Effect.flatMap(current, (session) => {
     const id = sessionId ?? Option.getOrUndefined(Option.map(session, (s) => s.session_id))
     return id === undefined ? Effect.succeedNone : Effect.asSome(retrieve(id))
+  })
+
+/**
+ * The options of the session's operations: the operation's own options, and a `target` when the
+ * operation is not meant for the current session.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OperationOptions<O extends Operation.Options> = O & {
+  readonly target?: Operation.Target | undefined
+}
+
+/** The target given, or the current session; the operation; then the refresh ottu-py does. */
+const operate =
+  <O extends Operation.Options>(
+    run: (
+      target: Operation.Target,
+      options?: O,
+    ) => Effect.Effect<
+      Operation.OperationResult,
+      Operation.OperationError,
+      OttuConfig | HttpClient.HttpClient
+    >,
+    refreshAfter: boolean,
+  ) =>
+  (
+    options?: OperationOptions<O>,
+  ): Effect.Effect<Operation.OperationResult, Operation.OperationError, Requirements> =>
+    Effect.gen(function* () {
+      const { target, ...rest } = options ?? ({} as OperationOptions<O>)
+      const chosen = target ?? {
+        session_id: yield* targetId(undefined, "POST", "/b/pbl/v2/operation/"),
+      }
+      const result = yield* run(chosen, rest as unknown as O)
+      if (refreshAfter) {
+        // The money already moved: a failed refresh must not turn the operation into a failure.
+        yield* refresh().pipe(
+          Effect.catchAll((error) =>
+            Effect.logWarning(
+              "the current session could not be refreshed after the operation",
+              error,
+            ),
+          ),
+        )
+      }
+      return result
+    })
+
+/**
+ * Cancels the current session (or `target`), then refreshes the current session (a failed refresh
+ * is logged, not raised: the operation's result is what counts).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const cancel = operate(Operation.cancel, true)
+
+/**
+ * Expires the current session (or `target`), then refreshes the current session.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const expire = operate(Operation.expire, true)
+
+/**
+ * Deletes the current session (or `target`). No refresh follows, as in ottu-py.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+const remove = operate(Operation.delete, false)
+
+/**
+ * Captures the current session (or `target`), then refreshes the current session.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const capture = operate(Operation.capture, true)
+
+/**
+ * Refunds the current session (or `target`), then refreshes the current session.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const refund = operate(Operation.refund, true)
+
+/**
+ * Voids the current session's authorization (or `target`'s), then refreshes the current session.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+const voidAuthorization = operate(Operation.void, true)
+
+/** `delete` and `void` are reserved words: the functions are exported under those names. */
+export { remove as delete, voidAuthorization as void }
+
+/**
+ * Queries the payment status of the current session (or `target`). No refresh follows.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const query = (
+  options?: typeof Inquiry.QueryOptions.Encoded & { readonly target?: Inquiry.Target | undefined },
+): Effect.Effect<Inquiry.PaymentStatus, Checkout.CheckoutError, Requirements> =>
+  Effect.gen(function* () {
+    const { target, ...rest } = options ?? {}
+    const chosen = target ?? {
+      session_id: yield* targetId(undefined, "POST", "/b/pbl/v2/inquiry/"),
+    }
+    return yield* Inquiry.query(chosen, rest)
   })

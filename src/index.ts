@@ -6,7 +6,15 @@
  */
 
 /** @since 0.1.0 */
+export * as AutoDebit from "./AutoDebit.ts"
+/** @since 0.1.0 */
+export * as Cards from "./Cards.ts"
+/** @since 0.1.0 */
 export * as Checkout from "./Checkout.ts"
+/** @since 0.1.0 */
+export * as Inquiry from "./Inquiry.ts"
+/** @since 0.1.0 */
+export * as Operation from "./Operation.ts"
 /** @since 0.1.0 */
 export * as OttuAuth from "./OttuAuth.ts"
 /** @since 0.1.0 */

@@ -49,6 +49,8 @@ export interface Call<A, I> {
   readonly path: string
   /** The path's template for spans (`/b/checkout/v1/pymt-txn/{session_id}/`): no identifiers. */
   readonly route: string
+  /** When the path holds a secret (a card token), errors name the route instead. */
+  readonly redactPath?: boolean
   /** The span's name, `Ottu.<Module>.<operation>`. */
   readonly span: string
   /** Span attributes: identifiers only, never amounts, personal data or secrets. */
@@ -180,13 +182,17 @@ const statusError = (
   }
 }
 
+/** The path errors name: the route when the real one holds a secret. */
+const shownPath = (call: Pick<Call<unknown, unknown>, "path" | "route" | "redactPath">): string =>
+  call.redactPath ? call.route : call.path
+
 const decodeSuccess = <A, I>(
   call: Call<A, I>,
   status: number,
   text: string,
 ): Effect.Effect<A, OttuDecodeError> => {
   const failed = (reason: string) =>
-    new OttuDecodeError({ method: call.method, path: call.path, status, body: text, reason })
+    new OttuDecodeError({ method: call.method, path: shownPath(call), status, body: text, reason })
   const json = text === "" ? Either.right(undefined) : parseJson(text)
   if (Either.isLeft(json)) return Effect.fail(failed(`the body is not JSON (${json.left})`))
   return ParseResult.decodeUnknownEither(call.success)(json.right).pipe(
@@ -205,10 +211,11 @@ export const execute = <A, I>(
   Effect.gen(function* () {
     const config = yield* OttuConfig
     const client = yield* HttpClient.HttpClient
-    const { method, path } = call
+    const method = call.method
+    const path = shownPath(call)
     const body = call.body === undefined ? undefined : encodeBody(method, path, call.body)
     if (body !== undefined && Either.isLeft(body)) return yield* body.left
-    const request = HttpClientRequest.make(method)(config.baseUrl + path, {
+    const request = HttpClientRequest.make(method)(config.baseUrl + call.path, {
       headers: {
         ...call.headers,
         accept: "application/json",
@@ -222,7 +229,13 @@ export const execute = <A, I>(
       Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
       Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
       Effect.catchAll((error) =>
-        Effect.fail(new OttuTransportError({ method, path, reason: error.message })),
+        Effect.fail(
+          new OttuTransportError({
+            method,
+            path,
+            reason: error.message.replaceAll(call.path, path),
+          }),
+        ),
       ),
       Effect.timeoutFail({
         duration: config.timeout,

@@ -1,0 +1,230 @@
+/**
+ * Recurring payments with a saved card: the auto-debit checkout, the merchant-initiated charge of
+ * a token (`POST /b/pbl/v2/auto-debit/`, or `/b/pbl/v2/payment/auto-debit/`), and ottu-py's
+ * auto-debit autoflow (token, gateways, checkout, charge).
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Checkout from "./Checkout.ts"
+import { gatewayCodes, inStep } from "./internal/flow.ts"
+import { execute } from "./internal/http.ts"
+import { validate } from "./internal/input.ts"
+import { PaymentPayload } from "./internal/payloads.ts"
+import { PathId } from "./internal/primitives.ts"
+import type { OttuConfig } from "./OttuConfig.ts"
+import {
+  type OttuError,
+  type OttuFlowError,
+  OttuNoSavedTokenError,
+  OttuOperationFailedError,
+} from "./OttuError.ts"
+
+/**
+ * The payment payload of a charge (the payment-webhook shape): `result`, `state`, amounts,
+ * `reference_number`, `token`, …
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Payment = PaymentPayload
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Payment = typeof Payment.Type
+
+/**
+ * What to charge: an `auto_debit` checkout and a saved card token of its customer.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChargeParams = Schema.Struct({
+  session_id: PathId,
+  token: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(50)),
+})
+
+/**
+ * Which of Ottu's two identical auto-debit endpoints to call: `/b/pbl/v2/auto-debit/` (the
+ * default, as ottu-py) or `/b/pbl/v2/payment/auto-debit/`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Endpoint = "auto-debit" | "payment/auto-debit"
+
+const paths: Record<Endpoint, string> = {
+  "auto-debit": "/b/pbl/v2/auto-debit/",
+  "payment/auto-debit": "/b/pbl/v2/payment/auto-debit/",
+}
+
+/** Results that mean the card was (or is being) charged. */
+const charged = new Set(["success", "pending"])
+
+/**
+ * Charges a saved card for an `auto_debit` checkout. A `result` other than `success` or
+ * `pending` fails with `OttuOperationFailedError`; Ottu's refusals are `OttuBadRequestError`s.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const charge = (
+  params: typeof ChargeParams.Encoded,
+  options?: { readonly endpoint?: Endpoint | undefined },
+): Effect.Effect<
+  Payment,
+  OttuError | OttuOperationFailedError,
+  OttuConfig | HttpClient.HttpClient
+> =>
+  Effect.gen(function* () {
+    const path = paths[options?.endpoint ?? "auto-debit"]
+    const where = { method: "POST", path } as const
+    const body = yield* validate(ChargeParams, params, where)
+    const payment = yield* execute({
+      ...where,
+      route: path,
+      span: "Ottu.AutoDebit.charge",
+      attributes: { "ottu.session_id": body.session_id },
+      body: { _tag: "Json", value: body },
+      success: Payment,
+    })
+    if (charged.has(payment.result)) return payment
+    return yield* new OttuOperationFailedError({
+      ...where,
+      status: 200,
+      body: payment,
+      result: payment.result,
+      detail: payment.message ?? `the charge answered ${payment.result}`,
+    })
+  })
+
+/**
+ * The input of an auto-debit checkout: a checkout with a required `agreement` and `customer_id`;
+ * `payment_type` is set to `auto_debit`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CheckoutInput = Omit<
+  Checkout.CreateInput,
+  "payment_type" | "agreement" | "customer_id"
+> & {
+  readonly agreement: typeof Checkout.Agreement.Encoded
+  readonly customer_id: string
+}
+
+/**
+ * Creates an auto-debit checkout (the first, customer-initiated payment saves the card under the
+ * agreement).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const checkout = (
+  params: CheckoutInput,
+): Effect.Effect<Checkout.CheckoutSession, OttuError, OttuConfig | HttpClient.HttpClient> =>
+  Checkout.create({ ...params, payment_type: "auto_debit" })
+
+/**
+ * Where the auto-debit autoflow finds a saved token when none is given: the latest token of a
+ * customer under an agreement. The persistence layer provides one backed by its store.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class TokenSource extends Context.Tag("effect-ottu/TokenSource")<
+  TokenSource,
+  {
+    readonly latest: (query: {
+      readonly customer_id: string
+      readonly agreement_id: string
+    }) => Effect.Effect<Option.Option<string>, OttuNoSavedTokenError>
+  }
+>() {}
+
+/**
+ * The input of {@link autoFlow}: an auto-debit checkout whose gateways may be left out (the
+ * tokenizable ones for the currency are used) and whose `token` may be left out (the
+ * `TokenSource` is asked).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AutoFlowInput = Omit<CheckoutInput, "pg_codes"> & {
+  readonly pg_codes?: ReadonlyArray<string> | undefined
+  readonly token?: string | undefined
+}
+
+/** The given token, or the `TokenSource`'s latest; a typed error when there is none. */
+const tokenFor = (customer: string, agreement: string, given: string | undefined) =>
+  given !== undefined
+    ? Effect.succeed(given)
+    : Effect.flatMap(Effect.serviceOption(TokenSource), (source) =>
+        Option.match(source, {
+          onNone: () =>
+            Effect.fail(
+              new OttuNoSavedTokenError({
+                customer_id: customer,
+                agreement_id: agreement,
+                reason: "no token was given and no TokenSource is provided",
+              }),
+            ),
+          onSome: (tokens) =>
+            Effect.flatMap(
+              tokens.latest({ customer_id: customer, agreement_id: agreement }),
+              (found) =>
+                Option.match(found, {
+                  onNone: () =>
+                    Effect.fail(
+                      new OttuNoSavedTokenError({
+                        customer_id: customer,
+                        agreement_id: agreement,
+                        reason: "the TokenSource has no token for them",
+                      }),
+                    ),
+                  onSome: Effect.succeed,
+                }),
+            ),
+        }),
+      )
+
+/**
+ * ottu-py's `auto_debit_autoflow`: takes the token (given, or from the `TokenSource`), the
+ * gateways (given, or the tokenizable ones for the plugin and currency), creates the auto-debit
+ * checkout and charges the token. Every failure is an `OttuFlowError` naming the step; once the
+ * checkout exists, the error carries its `session_id`.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const autoFlow = (
+  params: AutoFlowInput,
+): Effect.Effect<
+  { readonly session: Checkout.CheckoutSession; readonly payment: Payment },
+  OttuFlowError,
+  OttuConfig | HttpClient.HttpClient
+> =>
+  Effect.gen(function* () {
+    const { token, pg_codes, ...fields } = params
+    const used = yield* tokenFor(fields.customer_id, fields.agreement.id, token).pipe(
+      inStep("auto_debit", "token"),
+    )
+    const codes =
+      pg_codes ??
+      (yield* gatewayCodes(fields.type, fields.currency_code, true).pipe(
+        inStep("auto_debit", "payment_methods"),
+      ))
+    const session = yield* checkout({ ...fields, pg_codes: codes }).pipe(
+      inStep("auto_debit", "checkout"),
+    )
+    const payment = yield* charge({ session_id: session.session_id, token: used }).pipe(
+      inStep("auto_debit", "charge", session.session_id),
+    )
+    return { session, payment }
+  })

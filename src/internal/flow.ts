@@ -1,0 +1,51 @@
+/**
+ * What the two autoflows share: naming the step that failed, and resolving gateway codes from
+ * the payment-methods API.
+ *
+ * @internal
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import type { OttuConfig } from "../OttuConfig.ts"
+import { type OttuError, OttuFlowError, OttuNoGatewayError } from "../OttuError.ts"
+import * as PaymentMethods from "../PaymentMethods.ts"
+
+/** The errors a step may fail with (the union `OttuFlowError.cause` accepts). */
+type StepCause = OttuFlowError["cause"]
+
+/** Tags a step's failure with the flow and the step, and the session when one exists. */
+export const inStep =
+  (flow: OttuFlowError["flow"], step: OttuFlowError["step"], sessionId?: string) =>
+  <A, R>(self: Effect.Effect<A, StepCause, R>): Effect.Effect<A, OttuFlowError, R> =>
+    Effect.mapError(
+      self,
+      (cause) =>
+        new OttuFlowError({
+          flow,
+          step,
+          cause,
+          ...(sessionId === undefined ? {} : { session_id: sessionId }),
+        }),
+    )
+
+/** The codes of the gateways that accept the currency for the plugin (tokenizable ones only if asked). */
+export const gatewayCodes = (
+  plugin: "e_commerce" | "payment_request",
+  currency: string,
+  tokenizable: boolean,
+): Effect.Effect<
+  ReadonlyArray<string>,
+  OttuError | OttuNoGatewayError,
+  OttuConfig | HttpClient.HttpClient
+> =>
+  Effect.flatMap(
+    PaymentMethods.list({
+      plugin,
+      currencies: [currency],
+      ...(tokenizable ? { tokenizable: true } : {}),
+    }),
+    ({ payment_methods }) =>
+      payment_methods.length === 0
+        ? Effect.fail(new OttuNoGatewayError({ plugin, currency_code: currency, tokenizable }))
+        : Effect.succeed(payment_methods.map((method) => method.code)),
+  )

@@ -1,0 +1,122 @@
+/**
+ * The payment and operation payloads Ottu answers with (payment status query, auto-debit,
+ * operations) — the same shapes its webhooks carry. Unknown fields are kept.
+ *
+ * @internal
+ */
+import * as Schema from "effect/Schema"
+
+const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const optionalText = Schema.optional(Schema.NullOr(Schema.String))
+
+/**
+ * An amount Ottu sends as a JSON number or a decimal string, always read as a string so no
+ * money goes through a float after decoding (`10.5` becomes `"10.5"`).
+ */
+export const AmountText = Schema.transform(
+  Schema.Union(Schema.String, Schema.Number),
+  Schema.String,
+  {
+    strict: true,
+    decode: (value) => String(value),
+    encode: (value) => value,
+  },
+)
+
+const optionalAmount = Schema.optional(Schema.NullOr(AmountText))
+
+/** A saved card, as the cards API and payment payloads (`token`) describe it. */
+export const Card = Schema.Struct(
+  {
+    token: Schema.String,
+    pg_code: optionalText,
+    pg_name: optionalText,
+    customer_id: optionalText,
+    brand: optionalText,
+    number: optionalText,
+    name_on_card: optionalText,
+    expiry_month: optionalText,
+    expiry_year: optionalText,
+    is_expired: Schema.optional(Schema.Boolean),
+    is_preferred: Schema.optional(Schema.Boolean),
+    cvv_required: Schema.optional(Schema.Boolean),
+    agreements: Schema.optional(Schema.Unknown),
+  },
+  Rest,
+)
+
+/** A child transaction created by an operation (`txn`, `transactions[]`). */
+export const ChildTransaction = Schema.Struct(
+  {
+    amount: AmountText,
+    currency_code: Schema.String,
+    order_no: optionalText,
+    session_id: optionalText,
+    state: optionalText,
+  },
+  Rest,
+)
+
+/**
+ * The payment payload: a payment webhook, and the answer of the payment status query, of
+ * auto-debit and of one-step checkouts.
+ */
+export const PaymentPayload = Schema.Struct(
+  {
+    session_id: optionalText,
+    order_no: optionalText,
+    state: optionalText,
+    result: Schema.String,
+    message: optionalText,
+    amount: optionalAmount,
+    currency_code: optionalText,
+    paid_amount: optionalAmount,
+    settled_amount: optionalAmount,
+    remaining_amount: optionalAmount,
+    refunded_amount: optionalAmount,
+    voided_amount: optionalAmount,
+    fee: optionalText,
+    reference_number: optionalText,
+    gateway_account: optionalText,
+    gateway_name: optionalText,
+    payment_type: optionalText,
+    customer_id: optionalText,
+    agreement: Schema.optional(Schema.NullOr(Rest)),
+    token: Schema.optional(Schema.NullOr(Card)),
+    transactions: Schema.optional(Schema.NullOr(Schema.Array(ChildTransaction))),
+    pg_params: Schema.optional(Schema.NullOr(Rest)),
+    gateway_response: Schema.optional(Schema.Unknown),
+    is_sandbox: Schema.optional(Schema.Boolean),
+    timestamp_utc: optionalText,
+    signature: optionalText,
+  },
+  Rest,
+)
+
+/** The answer of an internal operation (cancel, expire, delete). */
+export const InternalOperationResult = Schema.Struct(
+  { detail: Schema.String, operation: Schema.String, result: Schema.String },
+  Rest,
+)
+
+/** The answer of an external operation (capture, refund, void); also the operation webhook. */
+export const ExternalOperationResult = Schema.Struct(
+  {
+    amount: AmountText,
+    session_id: Schema.String,
+    order_no: optionalText,
+    operation: optionalText,
+    result: Schema.String,
+    success: Schema.Boolean,
+    source: optionalText,
+    reference_number: optionalText,
+    pg_code: optionalText,
+    txn: ChildTransaction,
+    pg_response: Schema.optional(Schema.Unknown),
+    pg_params: Schema.optional(Schema.NullOr(Rest)),
+    is_sandbox: Schema.optional(Schema.Boolean),
+    timestamp_utc: optionalText,
+    signature: optionalText,
+  },
+  Rest,
+)
