@@ -9,21 +9,11 @@
  *   bun examples/quickstart.ts
  *   npx tsx examples/quickstart.ts
  */
-import { FetchHttpClient } from "@effect/platform"
-import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
-import { OttuAuth, OttuConfig, OttuSandbox, PaymentMethods, Session } from "../src/index.ts"
-
-/** The real Ottu instance when `OTTU_MERCHANT_ID` is set, the embedded sandbox otherwise. */
-const OttuLive = Layer.unwrapEffect(
-  Effect.map(Config.option(Config.string("OTTU_MERCHANT_ID")), (merchant) => {
-    if (Option.isSome(merchant)) return Layer.merge(OttuConfig.layerConfig(), FetchHttpClient.layer)
-    const key = Redacted.make("sandbox-api-key")
-    return Layer.merge(
-      OttuConfig.layer({ merchantId: "sandbox.ottu.test", auth: OttuAuth.apiKey(key) }),
-      OttuSandbox.layer({ apiKey: key }),
-    )
-  }),
-)
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { PaymentMethods, Session } from "../src/index.ts"
+import { OttuLive, run } from "./ottu.ts"
 
 const program = Effect.gen(function* () {
   const methods = yield* PaymentMethods.list({ plugin: "e_commerce", currencies: ["KWD"] })
@@ -42,21 +32,11 @@ const program = Effect.gen(function* () {
   yield* Console.log(`checkout URL: ${created.checkout_url}`)
 
   const retrieved = yield* Session.refresh()
-  yield* Console.log(
-    `retrieved:    ${Option.map(retrieved, (s) => `${s.state} ${s.amount} ${s.currency_code}`).pipe(Option.getOrElse(() => "nothing"))}`,
-  )
+  const read = Option.map(retrieved, (s) => `${s.state} ${s.amount} ${s.currency_code}`)
+  yield* Console.log(`retrieved:    ${Option.getOrElse(read, () => "nothing")}`)
 
   const updated = yield* Session.update({ amount: "25.500" })
   yield* Console.log(`updated:      ${updated.amount} ${updated.currency_code} (${updated.state})`)
 })
 
-program
-  .pipe(
-    Effect.provide(Session.layer),
-    Effect.provide(OttuLive),
-    Effect.tapErrorCause(Effect.logError),
-    Effect.runPromiseExit,
-  )
-  .then((exit) => {
-    if (exit._tag === "Failure") process.exitCode = 1
-  })
+run(program.pipe(Effect.provide(Session.layer), Effect.provide(OttuLive)))

@@ -8,8 +8,10 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Cards from "./Cards.ts"
 import * as Checkout from "./Checkout.ts"
 import { gatewayCodes, inStep } from "./internal/flow.ts"
 import { execute } from "./internal/http.ts"
@@ -149,8 +151,39 @@ export class TokenSource extends Context.Tag("effect-ottu/TokenSource")<
 >() {}
 
 /**
+ * A `TokenSource` backed by Ottu's own cards API: the card Ottu lists for the customer under the
+ * agreement (with `agreement_id`, Ottu answers the latest card used for it). A failed lookup is
+ * an `OttuNoSavedTokenError` whose `reason` says why.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerCardsTokenSource: Layer.Layer<
+  TokenSource,
+  never,
+  OttuConfig | HttpClient.HttpClient
+> = Layer.effect(
+  TokenSource,
+  Effect.map(Effect.context<OttuConfig | HttpClient.HttpClient>(), (context) => ({
+    latest: ({ customer_id, agreement_id }) =>
+      Cards.latest({ customer_id, agreement_id }).pipe(
+        Effect.map(Option.map((card) => card.token)),
+        Effect.mapError(
+          (error) =>
+            new OttuNoSavedTokenError({
+              customer_id,
+              agreement_id,
+              reason: `the cards API failed: ${error.message}`,
+            }),
+        ),
+        Effect.provide(context),
+      ),
+  })),
+)
+
+/**
  * The input of {@link autoFlow}: an auto-debit checkout whose gateways may be left out (the
- * tokenizable ones for the currency are used) and whose `token` may be left out (the
+ * auto-debit ones for the currency are used) and whose `token` may be left out (the
  * `TokenSource` is asked).
  *
  * @since 0.1.0
@@ -196,7 +229,7 @@ const tokenFor = (customer: string, agreement: string, given: string | undefined
 
 /**
  * ottu-py's `auto_debit_autoflow`: takes the token (given, or from the `TokenSource`), the
- * gateways (given, or the tokenizable ones for the plugin and currency), creates the auto-debit
+ * gateways (given, or those that tokenize and auto-debit for the plugin and currency), creates the auto-debit
  * checkout and charges the token. Every failure is an `OttuFlowError` naming the step; once the
  * checkout exists, the error carries its `session_id`.
  *

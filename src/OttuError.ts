@@ -267,10 +267,10 @@ export class OttuNoSavedTokenError extends Schema.TaggedError<OttuNoSavedTokenEr
  */
 export class OttuNoGatewayError extends Schema.TaggedError<OttuNoGatewayError>()(
   "OttuNoGatewayError",
-  { plugin: Schema.String, currency_code: Schema.String, tokenizable: Schema.Boolean },
+  { plugin: Schema.String, currency_code: Schema.String, auto_debit: Schema.Boolean },
 ) {
   override get message(): string {
-    const kind = this.tokenizable ? "tokenizable gateway" : "gateway"
+    const kind = this.auto_debit ? "auto-debit gateway" : "gateway"
     return `No ${kind} accepts ${this.currency_code} for the ${this.plugin} plugin`
   }
 }

@@ -28,11 +28,15 @@ export const inStep =
         }),
     )
 
-/** The codes of the gateways that accept the currency for the plugin (tokenizable ones only if asked). */
+/**
+ * The codes of the gateways that accept the currency for the plugin. For auto-debit, only those
+ * that tokenize cards and do auto-debit (`tokenizable` and `auto_debit` filters; ottu-py sends
+ * the first only, which can pick a gateway that refuses auto-debit checkouts).
+ */
 export const gatewayCodes = (
   plugin: "e_commerce" | "payment_request",
   currency: string,
-  tokenizable: boolean,
+  autoDebit: boolean,
 ): Effect.Effect<
   ReadonlyArray<string>,
   OttuError | OttuNoGatewayError,
@@ -42,10 +46,12 @@ export const gatewayCodes = (
     PaymentMethods.list({
       plugin,
       currencies: [currency],
-      ...(tokenizable ? { tokenizable: true } : {}),
+      ...(autoDebit ? { tokenizable: true, auto_debit: true } : {}),
     }),
     ({ payment_methods }) =>
       payment_methods.length === 0
-        ? Effect.fail(new OttuNoGatewayError({ plugin, currency_code: currency, tokenizable }))
+        ? Effect.fail(
+            new OttuNoGatewayError({ plugin, currency_code: currency, auto_debit: autoDebit }),
+          )
         : Effect.succeed(payment_methods.map((method) => method.code)),
   )

@@ -1,0 +1,99 @@
+/**
+ * What the examples share: the Ottu they talk to. With `OTTU_MERCHANT_ID` set, the real instance
+ * configured by the `OTTU_*` variables over fetch; otherwise a fresh embedded sandbox.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import { Checkout, OttuAuth, OttuConfig, type OttuError, OttuSandbox } from "../src/index.ts"
+
+/** The sandbox's API key: the examples' configuration and the sandbox agree on it. */
+const sandboxKey = Redacted.make("sandbox-api-key")
+
+/** Whether the examples run against a real instance (`OTTU_MERCHANT_ID` is set). */
+export const realInstance: Effect.Effect<boolean> = Effect.orDie(
+  Effect.map(Config.option(Config.string("OTTU_MERCHANT_ID")), Option.isSome),
+)
+
+/**
+ * `OttuConfig` and `HttpClient` for the examples, plus the sandbox's control service when they
+ * run on the sandbox.
+ */
+export const OttuLive: Layer.Layer<
+  OttuConfig.OttuConfig | HttpClient.HttpClient | OttuSandbox.OttuSandbox,
+  ConfigError.ConfigError
+> = Layer.unwrapEffect(
+  Effect.map(realInstance, (real) =>
+    real
+      ? Layer.mergeAll(
+          OttuConfig.layerConfig(),
+          FetchHttpClient.layer,
+          Layer.effect(
+            OttuSandbox.OttuSandbox,
+            Effect.dieMessage("no sandbox: OTTU_MERCHANT_ID is set"),
+          ),
+        )
+      : Layer.merge(
+          OttuConfig.layer({
+            merchantId: "sandbox.ottu.test",
+            auth: OttuAuth.apiKey(sandboxKey),
+            customerId: "cust-example",
+          }),
+          // Ottu refuses status queries in a transaction's first 10 minutes; the examples query
+          // right after paying, so their sandbox does not throttle.
+          OttuSandbox.layerWithControl({ apiKey: sandboxKey, inquiryThrottling: false }),
+        ),
+  ),
+)
+
+/** States after which a customer's payment is settled one way or the other. */
+const settled = new Set(["paid", "authorized", "failed", "canceled", "expired", "cod"])
+
+/**
+ * The customer pays the checkout: on the sandbox, a simulated successful payment (saving the card
+ * when asked); on a real instance, the checkout URL is printed and the session is polled until
+ * the customer has paid on it (15 minutes at most).
+ */
+export const customerPays = (
+  session: Checkout.CheckoutSession,
+  options?: { readonly save_card?: boolean },
+): Effect.Effect<
+  void,
+  Error | OttuError.OttuError | OttuSandbox.SandboxControlError,
+  OttuConfig.OttuConfig | HttpClient.HttpClient | OttuSandbox.OttuSandbox
+> =>
+  Effect.flatMap(
+    realInstance,
+    (real): ReturnType<typeof customerPays> =>
+      real
+        ? Console.log(`pay here, then wait: ${session.checkout_url}`).pipe(
+            Effect.zipRight(
+              Checkout.retrieve(session.session_id).pipe(
+                Effect.repeat({
+                  schedule: Schedule.spaced("5 seconds"),
+                  until: (current) => settled.has(current.state ?? ""),
+                }),
+                Effect.timeoutFail({
+                  duration: "15 minutes",
+                  onTimeout: () => new Error("the checkout was not paid within 15 minutes"),
+                }),
+              ),
+            ),
+            Effect.asVoid,
+          )
+        : Effect.asVoid(OttuSandbox.pay(session.session_id, { outcome: "success", ...options })),
+  )
+
+/** Runs an example: errors are logged (never with secrets) and the exit code is set. */
+export const run = <A, E>(program: Effect.Effect<A, E>): void => {
+  Effect.runPromiseExit(program.pipe(Effect.tapErrorCause(Effect.logError))).then((exit) => {
+    if (exit._tag === "Failure") process.exitCode = 1
+  })
+}
