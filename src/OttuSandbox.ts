@@ -2,7 +2,13 @@
  * A stateful simulator of the Ottu API, written on `@effect/platform`'s `HttpRouter`. It answers
  * in process (as an `HttpClient` layer) or over the network (as a web handler for `Deno.serve`,
  * `Bun.serve` or Node), validates requests the way Ottu's Django REST Framework server does, and
- * keeps its checkout sessions in one `Ref` per sandbox.
+ * keeps its state (sessions, payments, child transactions, saved cards, the events that would
+ * become webhooks) in one `Ref` per sandbox.
+ *
+ * Routes: checkout create, retrieve, PATCH and PUT; payment methods; operations (cancel, expire,
+ * delete, capture, refund, void, with `Tracking-Key` idempotency); payment status query (with
+ * Ottu's throttling); saved cards list and delete; auto-debit on both paths. The control API
+ * ({@link pay}, {@link session}, {@link events}) plays the customer and lets tests look inside.
  *
  * The simulator itself lives in `src/sandbox/`, one module per concept; this module is its
  * public face.
@@ -13,13 +19,24 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import type * as Ref from "effect/Ref"
+import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import { clientOf } from "./sandbox/client.ts"
+import type { PaymentPayload } from "./sandbox/payloads.ts"
+import * as Payments from "./sandbox/payments.ts"
 import { app } from "./sandbox/router.ts"
-import { type Env, makeState, SandboxEnv, type SandboxState } from "./sandbox/state.ts"
+import { type SessionSnapshot, snapshotOf } from "./sandbox/snapshot.ts"
+import {
+  type Env,
+  makeState,
+  SandboxEnv,
+  type SandboxEvent,
+  type SandboxState,
+} from "./sandbox/state.ts"
 
 /**
  * The gateway models: `Gateway`, `PaymentService` and `Plugin`.
@@ -35,19 +52,63 @@ export type { Gateway, PaymentService, Plugin } from "./sandbox/gateways.ts"
  * @category catalogue
  */
 export { gateways, pgCodes } from "./sandbox/gateways.ts"
-
 /**
- * The state models: `SandboxState` and the `SandboxSession`s, `CheckoutState`s and
- * `CheckoutInput`s it holds.
+ * The lifecycle models (API reference §12): `CheckoutState`, `AttemptOutcome` and `Operation`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { AttemptOutcome, CheckoutState, Operation } from "./sandbox/lifecycle.ts"
+/**
+ * The bodies the sandbox answers with and logs as events: `PaymentPayload` (§13.2),
+ * `OperationPayload` (§13.3), `CardPayload` (§9.1) and `ChildPayment`.
  *
  * @since 0.1.0
  * @category models
  */
 export type {
+  CardPayload,
+  ChildPayment,
+  OperationPayload,
+  PaymentPayload,
+} from "./sandbox/payloads.ts"
+/**
+ * The options of {@link pay}: `PayOptions`.
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export type { PayOptions } from "./sandbox/payments.ts"
+/**
+ * `SandboxControlError`: a control call the sandbox refuses (unknown session, foreign gateway, a
+ * state that takes no such attempt, a card that cannot be saved).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export { SandboxControlError } from "./sandbox/payments.ts"
+/**
+ * A session as {@link session} shows it: `SessionSnapshot`, with its `ChildSnapshot`s.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { ChildSnapshot, SessionSnapshot } from "./sandbox/snapshot.ts"
+/**
+ * The state models: `SandboxState` and what it holds (`SandboxSession`s with their
+ * `CheckoutInput`, `Attempt`s and `ChildTransaction`s, `SavedCard`s, `SandboxEvent`s).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type {
+  Attempt,
   CheckoutInput,
-  CheckoutState,
+  ChildTransaction,
+  SandboxEvent,
   SandboxSession,
   SandboxState,
+  SavedCard,
 } from "./sandbox/state.ts"
 
 /**
@@ -61,10 +122,17 @@ export interface SandboxOptions {
   readonly host?: string
   /** When set, `Api-Key` credentials must carry this key. Any key is accepted otherwise. */
   readonly apiKey?: Redacted.Redacted<string>
+  /**
+   * Whether the payment status query is throttled as Ottu throttles it (no query in the first
+   * 10 minutes of a transaction, 30 minutes between queries, 3 a day, 30 a minute overall).
+   * Default `true`. Examples that run on the real clock may turn it off.
+   */
+  readonly inquiryThrottling?: boolean
 }
 
 /**
- * A running sandbox: its web handler and its state, for the control APIs of later versions.
+ * A running sandbox: its host, its web handler and its state. The control API ({@link pay},
+ * {@link session}, {@link events}) works on the one {@link layerWithControl} provides.
  *
  * @since 0.1.0
  * @category models
@@ -85,11 +153,24 @@ export class OttuSandbox extends Context.Tag("effect-ottu/OttuSandbox")<OttuSand
 
 const defaultHost = "sandbox.ottu.test"
 
-/** A fresh instance: its state, its web handler and the function that disposes of it. */
+/**
+ * A fresh instance: its state, its web handler and the function that disposes of it. The handler
+ * reads time from the `Clock` of the context the instance is built in (a `TestClock` in tests).
+ */
 const build = (options: SandboxOptions = {}) =>
-  Effect.map(makeState, (state) => {
-    const env: Env = { host: options.host ?? defaultHost, apiKey: options.apiKey, state }
-    const web = HttpApp.toWebHandlerLayer(app, Layer.succeed(SandboxEnv, env))
+  Effect.gen(function* () {
+    const clock = yield* Effect.clock
+    const state = yield* makeState
+    const env: Env = {
+      host: options.host ?? defaultHost,
+      apiKey: options.apiKey,
+      inquiryThrottling: options.inquiryThrottling ?? true,
+      state,
+    }
+    const web = HttpApp.toWebHandlerLayer(
+      Effect.withClock(app, clock),
+      Layer.succeed(SandboxEnv, env),
+    )
     const service: Service = {
       host: env.host,
       state,
@@ -99,7 +180,8 @@ const build = (options: SandboxOptions = {}) =>
   })
 
 /**
- * Builds a sandbox whose handler lives as long as the scope.
+ * Builds a sandbox whose handler lives as long as the scope. It reads time from the `Clock` of
+ * the context it is built in, so a `TestClock` drives its throttles and timestamps.
  *
  * @since 0.1.0
  * @category constructors
@@ -157,3 +239,63 @@ export const layerWithControl = (
  */
 export const layer: (options?: SandboxOptions) => Layer.Layer<HttpClient.HttpClient> =
   layerWithControl
+
+/**
+ * Simulates the customer paying the session: one attempt on one of its gateways (the first by
+ * default). A success makes it `paid` on a purchase gateway and `authorized` on an authorize one;
+ * a decline or cancellation makes it `attempted` (or `failed`/`expired` without multiple
+ * attempts); a gateway error leaves it `pending`; `cod` makes it `cod` (API reference §12.3).
+ * Open sessions take any attempt; `failed` and `expired` ones a late success or `cod` only.
+ *
+ * With `save_card`, or on a `save_card` or `auto_debit` checkout, a success on a tokenizable
+ * gateway saves the card for the session's customer (bound to the checkout's `agreement.id`, which
+ * leaves the customer's older cards). Every outcome but `error` logs a payment event.
+ *
+ * Succeeds with the payment payload the webhook would carry (`token` holds the saved card).
+ *
+ * @example
+ * ```ts
+ * const paid = yield* OttuSandbox.pay(session.session_id, { save_card: true })
+ * const token = paid.token?.token
+ * ```
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const pay = (
+  sessionId: string,
+  options: Payments.PayOptions = {},
+): Effect.Effect<PaymentPayload, Payments.SandboxControlError, OttuSandbox> =>
+  Effect.flatMap(OttuSandbox, (sandbox) => Payments.pay(sandbox.state, sessionId, options))
+
+/**
+ * The session with this id as the sandbox holds it (state, attempts, child transactions, and
+ * every amount as a decimal string), or `None` when there is none (never created, or hard-deleted).
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const session = (
+  sessionId: string,
+): Effect.Effect<Option.Option<SessionSnapshot>, never, OttuSandbox> =>
+  Effect.flatMap(OttuSandbox, (sandbox) =>
+    Effect.map(Ref.get(sandbox.state), (state) =>
+      Option.map(HashMap.get(state.sessions, sessionId), snapshotOf),
+    ),
+  )
+
+/**
+ * The events the sandbox would have delivered as webhooks, oldest first: payment events (after
+ * every attempt but a gateway error, and after a status query asked to notify) and operation
+ * events (after every capture, refund and void). Nothing is delivered.
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const events: Effect.Effect<
+  ReadonlyArray<SandboxEvent>,
+  never,
+  OttuSandbox
+> = Effect.flatMap(OttuSandbox, (sandbox) =>
+  Effect.map(Ref.get(sandbox.state), (state) => state.events),
+)

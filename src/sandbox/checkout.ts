@@ -1,33 +1,27 @@
 /**
  * The checkout routes (create, retrieve, PATCH and PUT on `/b/checkout/v1/pymt-txn/`) and the
  * checkout object they answer with (API reference §5.2): the echoed fields, the state, the
- * operation, and the URLs and payment methods derived from the session.
+ * operation, the gateway that settled it, and the URLs and payment methods derived from the
+ * session.
  *
  * @internal
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { formatAmount } from "../internal/currency.ts"
 import { acceptCheckout, checkoutListFields, echoedFields } from "./checkoutInput.ts"
 import { assetUrl, type Gateway, gatewaysOf } from "./gateways.ts"
+import { sessionId } from "./ids.ts"
+import { flowOf, settlementOf } from "./ledger.ts"
+import type { CheckoutState } from "./lifecycle.ts"
 import { detail, json } from "./reply.ts"
 import { readBody } from "./request.ts"
-import {
-  type CheckoutState,
-  findSession,
-  SandboxEnv,
-  type SandboxSession,
-  saveSession,
-} from "./state.ts"
+import { findSession, newSession, SandboxEnv, type SandboxSession, saveSession } from "./state.ts"
 
 /** The states in which a session can still be updated. */
 const updatableStates: ReadonlyArray<CheckoutState> = ["created", "pending", "attempted"]
-
-const randomSessionId = (): string =>
-  Array.from(crypto.getRandomValues(new Uint8Array(20)), (byte) =>
-    byte.toString(16).padStart(2, "0"),
-  ).join("")
 
 const checkoutUrl = (host: string, sessionId: string) =>
   `https://${host}/b/checkout/redirect/start/?session_id=${sessionId}`
@@ -53,11 +47,13 @@ const renderCheckout = (host: string, session: SandboxSession) => {
   const shortCode = session_id.slice(0, 10)
   const attachmentName = typeof checkout.attachment === "string" ? checkout.attachment : undefined
   const sessionGateways = gatewaysOf(checkout.pg_codes)
+  const settlement = settlementOf(session)
   return {
     session_id,
     ...echoedFields(checkout),
     state: session.state,
-    operation: sessionGateways[0]?.operation ?? "purchase",
+    operation: flowOf(session) ?? sessionGateways[0]?.operation ?? "purchase",
+    ...(settlement === undefined ? {} : { settled_pg_code: settlement.pg_code }),
     checkout_url: checkoutUrl(host, session_id),
     payment_methods: sessionGateways.map(paymentMethodFor(host, session)),
     ...(attachmentName === undefined
@@ -82,7 +78,7 @@ export const createCheckout = Effect.gen(function* () {
   const { host } = yield* SandboxEnv
   const body = yield* readBody(checkoutListFields)
   const checkout = yield* acceptCheckout({}, body, "create")
-  const session: SandboxSession = { session_id: randomSessionId(), state: "created", checkout }
+  const session = newSession(sessionId(), checkout, yield* Clock.currentTimeMillis)
   yield* saveSession(session)
   return json(201, renderCheckout(host, session))
 })

@@ -100,12 +100,12 @@ export const object: Check<Fields> = (value) =>
 export const email = (maxLength: number): Check<string> =>
   matching(maxLength, /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter a valid email address.")
 
+/** An http or https URL of at most `maxLength` characters. */
+export const urlOf = (maxLength: number): Check<string> =>
+  matching(maxLength, /^https?:\/\/[^\s/]+(\/\S*)?$/i, "Enter a valid URL.")
+
 /** An http or https URL of at most 2000 characters. */
-export const url: Check<string> = matching(
-  2000,
-  /^https?:\/\/[^\s/]+(\/\S*)?$/i,
-  "Enter a valid URL.",
-)
+export const url: Check<string> = urlOf(2000)
 
 /** A date `YYYY-MM-DD`. */
 export const date: Check<string> = matching(

@@ -177,6 +177,9 @@ const gatewayByCode: ReadonlyMap<string, Gateway> = new Map(gateways.map((g) => 
 /** Whether the catalogue has a gateway with this code. */
 export const isGatewayCode = (code: string): boolean => gatewayByCode.has(code)
 
+/** The gateway with this code, if the catalogue has one. */
+export const gatewayOf = (code: string): Gateway | undefined => gatewayByCode.get(code)
+
 /** The gateways of the given codes, in their order; unknown codes are skipped. */
 export const gatewaysOf = (codes: ReadonlyArray<string>): ReadonlyArray<Gateway> =>
   codes.flatMap((code) => gatewayByCode.get(code) ?? [])

@@ -18,6 +18,13 @@ export class Reply extends Data.TaggedError("Reply")<{
 export const detail = (status: number, message: string): Reply =>
   new Reply({ status, body: { detail: message } })
 
+/**
+ * Ottu's failure shape: 400 with `{detail, ..., result: "failed"}` (`InquiryFailure` and
+ * `OperationErrorResponse`; `OperationFailure` adds `operation`).
+ */
+export const failed = (message: string, fields: Readonly<Record<string, string>> = {}): Reply =>
+  new Reply({ status: 400, body: { detail: message, ...fields, result: "failed" } })
+
 /** A JSON response. */
 export const json = (status: number, body: unknown): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.unsafeJson(body, { status })

@@ -11,7 +11,11 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
+import { chargeToken } from "./autoDebit.ts"
+import { deleteCard, listCards } from "./cards.ts"
 import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
+import { queryStatus } from "./inquiry.ts"
+import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
 import { authenticate } from "./request.ts"
@@ -20,7 +24,10 @@ import type { SandboxEnv } from "./state.ts"
 type Handler = Effect.Effect<
   HttpServerResponse.HttpServerResponse,
   Reply,
-  SandboxEnv | HttpServerRequest.HttpServerRequest | HttpRouter.RouteContext
+  | SandboxEnv
+  | HttpServerRequest.HttpServerRequest
+  | HttpServerRequest.ParsedSearchParams
+  | HttpRouter.RouteContext
 >
 
 /** One path: authenticates, then dispatches on the method, answering 405 for the others. */
@@ -46,6 +53,12 @@ const router = HttpRouter.empty.pipe(
     endpoint({ GET: retrieveCheckout, PATCH: updateCheckout("patch"), PUT: updateCheckout("put") }),
   ),
   HttpRouter.all("/b/pbl/v2/payment-methods/", endpoint({ POST: listPaymentMethods })),
+  HttpRouter.all("/b/pbl/v2/operation/", endpoint({ POST: runOperation })),
+  HttpRouter.all("/b/pbl/v2/inquiry/", endpoint({ POST: queryStatus })),
+  HttpRouter.all("/b/pbl/v2/card/", endpoint({ POST: listCards })),
+  HttpRouter.all("/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })),
+  HttpRouter.all("/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })),
+  HttpRouter.all("/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })),
 )
 
 /** The whole sandbox as an `HttpApp`; it needs only the instance's `SandboxEnv`. */
