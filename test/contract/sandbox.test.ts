@@ -3,37 +3,16 @@
  * a merchant runs, and the sandbox's refusals arriving as the SDK's typed errors.
  */
 
-import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, HashMap, Layer, Option, Redacted, Ref } from "effect"
-import {
-  Checkout,
-  OttuAuth,
-  OttuConfig,
-  OttuSandbox,
-  PaymentMethods,
-  Session,
-} from "../../src/index.ts"
-import { contractLayer, withContract } from "../support/recording.ts"
+import { Effect, HashMap, Layer, Option, Redacted, Ref } from "effect"
+import { Checkout, OttuAuth, OttuSandbox, PaymentMethods, Session } from "../../src/index.ts"
+import { contractLayer } from "../support/recording.ts"
+import { onSandbox, sandboxConfig, sandboxKey } from "../support/sandbox.ts"
 import { failureOf } from "../support/setup.ts"
 
-const key = Redacted.make("sandbox-contract-key")
-
-const configFor = (auth = OttuAuth.apiKey(key)) =>
-  OttuConfig.layer({ merchantId: "sandbox.ottu.test", auth, customerId: "cust-7" })
-
-/** A sandbox with its control tag, its client checked against the contract. */
-const sandboxLayer = Layer.effectContext(
-  Effect.map(Effect.context<HttpClient.HttpClient | OttuSandbox.OttuSandbox>(), (context) =>
-    Context.add(
-      context,
-      HttpClient.HttpClient,
-      withContract(Context.get(context, HttpClient.HttpClient)),
-    ),
-  ),
-).pipe(Layer.provide(OttuSandbox.layerWithControl({ apiKey: key })))
-
-const live = Layer.mergeAll(configFor(), Session.layer).pipe(Layer.provideMerge(sandboxLayer))
+const key = sandboxKey
+const configFor = sandboxConfig
+const live = onSandbox()
 
 const order = {
   type: "payment_request",
