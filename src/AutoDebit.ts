@@ -150,10 +150,13 @@ export class TokenSource extends Context.Tag("effect-ottu/TokenSource")<
   }
 >() {}
 
+/** A card that can be charged without the customer: not expired, no CVV needed. */
+const usable = (card: Cards.Card): boolean => card.is_expired !== true && card.cvv_required !== true
+
 /**
- * A `TokenSource` backed by Ottu's own cards API: the card Ottu lists for the customer under the
- * agreement (with `agreement_id`, Ottu answers the latest card used for it). A failed lookup is
- * an `OttuNoSavedTokenError` whose `reason` says why.
+ * A `TokenSource` backed by Ottu's own cards API: the first usable card (not expired, no CVV
+ * needed) Ottu lists for the customer under the agreement (with `agreement_id`, Ottu answers the
+ * latest card used for it). A failed lookup is an `OttuNoSavedTokenError` whose `reason` says why.
  *
  * @since 0.1.0
  * @category layers
@@ -166,8 +169,10 @@ export const layerCardsTokenSource: Layer.Layer<
   TokenSource,
   Effect.map(Effect.context<OttuConfig | HttpClient.HttpClient>(), (context) => ({
     latest: ({ customer_id, agreement_id }) =>
-      Cards.latest({ customer_id, agreement_id }).pipe(
-        Effect.map(Option.map((card) => card.token)),
+      Cards.list({ customer_id, agreement_id }).pipe(
+        Effect.map((cards) =>
+          Option.fromNullable(cards.find(usable)).pipe(Option.map((card) => card.token)),
+        ),
         Effect.mapError(
           (error) =>
             new OttuNoSavedTokenError({
@@ -194,8 +199,18 @@ export type AutoFlowInput = Omit<CheckoutInput, "pg_codes"> & {
   readonly token?: string | undefined
 }
 
-/** The given token, or the `TokenSource`'s latest; a typed error when there is none. */
+const TokenValue = ChargeParams.fields.token
+
+/**
+ * The given token, or the `TokenSource`'s latest, checked before anything is sent; a typed error
+ * when there is none.
+ */
 const tokenFor = (customer: string, agreement: string, given: string | undefined) =>
+  Effect.flatMap(foundToken(customer, agreement, given), (token) =>
+    validate(TokenValue, token, { method: "POST", path: paths["auto-debit"] }),
+  )
+
+const foundToken = (customer: string, agreement: string, given: string | undefined) =>
   given !== undefined
     ? Effect.succeed(given)
     : Effect.flatMap(Effect.serviceOption(TokenSource), (source) =>
@@ -249,10 +264,11 @@ export const autoFlow = (
       inStep("auto_debit", "token"),
     )
     const codes =
-      pg_codes ??
-      (yield* gatewayCodes(fields.type, fields.currency_code, true).pipe(
-        inStep("auto_debit", "payment_methods"),
-      ))
+      pg_codes !== undefined && pg_codes.length > 0
+        ? pg_codes
+        : yield* gatewayCodes(fields.type, fields.currency_code, true).pipe(
+            inStep("auto_debit", "payment_methods"),
+          )
     const session = yield* checkout({ ...fields, pg_codes: codes }).pipe(
       inStep("auto_debit", "checkout"),
     )

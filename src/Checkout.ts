@@ -693,7 +693,7 @@ export type AutoFlowInput = Omit<CreateInput, "pg_codes"> & {
 }
 
 /**
- * ottu-py's `checkout_autoflow`: when `pg_codes` is not given, uses every gateway the
+ * ottu-py's `checkout_autoflow`: when `pg_codes` is not given (or empty), uses every gateway the
  * payment-methods API offers for the plugin and currency, then creates the checkout. A failure is
  * an `OttuFlowError` naming the step (`payment_methods` or `checkout`). Unlike ottu-py, the
  * gateways are always asked for, never reused from an earlier session of another currency.
@@ -706,9 +706,10 @@ export const autoFlow = (
 ): Effect.Effect<CheckoutSession, OttuFlowError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const pg_codes =
-      params.pg_codes ??
-      (yield* gatewayCodes(params.type, params.currency_code, false).pipe(
-        inStep("checkout", "payment_methods"),
-      ))
+      params.pg_codes !== undefined && params.pg_codes.length > 0
+        ? params.pg_codes
+        : yield* gatewayCodes(params.type, params.currency_code, false).pipe(
+            inStep("checkout", "payment_methods"),
+          )
     return yield* create({ ...params, pg_codes }).pipe(inStep("checkout", "checkout"))
   })
