@@ -23,23 +23,16 @@ export const realInstance: Effect.Effect<boolean> = Effect.orDie(
 )
 
 /**
- * `OttuConfig` and `HttpClient` for the examples, plus the sandbox's control service when they
- * run on the sandbox.
+ * `OttuConfig` and `HttpClient` for the examples; on the sandbox, also its control service (see
+ * {@link customerPays}).
  */
 export const OttuLive: Layer.Layer<
-  OttuConfig.OttuConfig | HttpClient.HttpClient | OttuSandbox.OttuSandbox,
+  OttuConfig.OttuConfig | HttpClient.HttpClient,
   ConfigError.ConfigError
 > = Layer.unwrapEffect(
   Effect.map(realInstance, (real) =>
     real
-      ? Layer.mergeAll(
-          OttuConfig.layerConfig(),
-          FetchHttpClient.layer,
-          Layer.effect(
-            OttuSandbox.OttuSandbox,
-            Effect.dieMessage("no sandbox: OTTU_MERCHANT_ID is set"),
-          ),
-        )
+      ? Layer.merge(OttuConfig.layerConfig(), FetchHttpClient.layer)
       : Layer.merge(
           OttuConfig.layer({
             merchantId: "sandbox.ottu.test",
@@ -67,13 +60,17 @@ export const customerPays = (
 ): Effect.Effect<
   void,
   Error | OttuError.OttuError | OttuSandbox.SandboxControlError,
-  OttuConfig.OttuConfig | HttpClient.HttpClient | OttuSandbox.OttuSandbox
+  OttuConfig.OttuConfig | HttpClient.HttpClient
 > =>
   Effect.flatMap(
-    realInstance,
-    (real): ReturnType<typeof customerPays> =>
-      real
-        ? Console.log(`pay here, then wait: ${session.checkout_url}`).pipe(
+    Effect.serviceOption(OttuSandbox.OttuSandbox),
+    (sandbox): ReturnType<typeof customerPays> =>
+      Option.isSome(sandbox)
+        ? OttuSandbox.pay(session.session_id, { outcome: "success", ...options }).pipe(
+            Effect.provideService(OttuSandbox.OttuSandbox, sandbox.value),
+            Effect.asVoid,
+          )
+        : Console.log(`pay here, then wait: ${session.checkout_url}`).pipe(
             Effect.zipRight(
               Checkout.retrieve(session.session_id).pipe(
                 Effect.repeat({
@@ -87,8 +84,7 @@ export const customerPays = (
               ),
             ),
             Effect.asVoid,
-          )
-        : Effect.asVoid(OttuSandbox.pay(session.session_id, { outcome: "success", ...options })),
+          ),
   )
 
 /** Runs an example: errors are logged (never with secrets) and the exit code is set. */
