@@ -12,6 +12,8 @@ export * as Cards from "./Cards.ts"
 /** @since 0.1.0 */
 export * as Checkout from "./Checkout.ts"
 /** @since 0.1.0 */
+export * as CheckoutStore from "./CheckoutStore.ts"
+/** @since 0.1.0 */
 export * as Inquiry from "./Inquiry.ts"
 /** @since 0.1.0 */
 export * as Operation from "./Operation.ts"
@@ -27,3 +29,7 @@ export * as OttuSandbox from "./OttuSandbox.ts"
 export * as PaymentMethods from "./PaymentMethods.ts"
 /** @since 0.1.0 */
 export * as Session from "./Session.ts"
+/** @since 0.1.0 */
+export * as Webhook from "./Webhook.ts"
+/** @since 0.1.0 */
+export * as WebhookReceiver from "./WebhookReceiver.ts"

@@ -1,0 +1,411 @@
+/**
+ * Ottu webhooks: the HMAC-SHA256 signature of both of Ottu's schemes, the schemas of payment and
+ * operation events, and {@link verify}, which checks a body's signature and decodes its event.
+ * Everything here is pure and synchronous, on Deno, Bun and Node alike.
+ *
+ * **How a value becomes signed text** (API reference §14.3). Ottu's signer writes each signed
+ * value with Python's `str()`:
+ *
+ * | value | text |
+ * |---|---|
+ * | absent, `null`, `""` | the field is left out |
+ * | string | as it is (`"0"` and `" "` are kept) |
+ * | `true` / `false` | `True` / `False` |
+ * | integer | its digits: `86`, `-3`, `0` for `-0` |
+ * | float | Python's `repr`: `86.5`, `86.0`, `1e+16`, `1e-05`, `nan`, `inf` |
+ * | object / array | Python's `repr`: `{'id': 'a', 'n': 1}`, `['a', True, None]` |
+ *
+ * The message is then encoded as UTF-8 (a lone surrogate becomes U+FFFD; Python's signer would
+ * fail on it). Signed fields are strings in every documented webhook; the other rows matter only
+ * for unusual payloads, and have these limits:
+ *
+ * - A parsed number does not say whether its JSON literal was `86` (a Python integer, `86`) or
+ *   `86.000` (a float, `86.0`). {@link verifySignature} takes an integral number as an integer;
+ *   {@link verify} given the body's JSON text, and the receiver, read the literal and match
+ *   Python exactly, huge integers included.
+ * - Inside an object or array, an integral number is written as an integer, and keys come in
+ *   JavaScript's order (integer-like keys first), not always in the order Ottu sent them.
+ *
+ * @since 0.1.0
+ */
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { equalInConstantTime, hmacSha256Hex } from "./internal/hmac.ts"
+import { numberLiterals } from "./internal/jsonNumbers.ts"
+import * as payloads from "./internal/payloads.ts"
+import type { NumberLiteral, Payload } from "./internal/signedMessage.ts"
+import * as signed from "./internal/signedMessage.ts"
+
+// ---------------------------------------------------------------------------------------------
+// Signatures
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The 18 top-level fields the standard scheme signs, in the order it signs them.
+ *
+ * @since 0.1.0
+ * @category signatures
+ */
+export const standardFields: ReadonlyArray<string> = signed.standardFields
+
+/**
+ * The 26 fields and dotted paths the subscription scheme signs, in the order it signs them.
+ *
+ * @since 0.1.0
+ * @category signatures
+ */
+export const subscriptionFields: ReadonlyArray<string> = signed.subscriptionFields
+
+/**
+ * The webhook HMAC key set in Ottu's dashboard, as text or `Redacted`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Key = string | Redacted.Redacted<string>
+
+/**
+ * Ottu's two signing schemes:
+ *
+ * - `"standard"`, for every regular webhook: the 18 {@link standardFields} in byte order, each
+ *   written as `<field><value>` with no separator at all (`amount86.000currency_codeKWD`);
+ * - `"subscription"`, for subscription and autopay webhooks of newer Ottu instances: the 26
+ *   {@link subscriptionFields}, dotted paths into nested objects included (`token.pg_code`),
+ *   each written as `<path>=<value>`, joined by `\n`.
+ *
+ * Both leave out fields that are absent, `null` or `""`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Scheme = "standard" | "subscription"
+
+const keyText = (key: unknown): string | undefined => {
+  const text = Redacted.isRedacted(key) ? Redacted.value(key) : key
+  return typeof text === "string" ? text : undefined
+}
+
+const isPayload = (value: unknown): value is Payload =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * The signature Ottu puts in a payload's `signature` field: lowercase hex HMAC-SHA256 of the
+ * scheme's message under the key (both as UTF-8). `scheme` defaults to `"standard"`. The
+ * payload's own `signature` field is not signed, so the result can be added to the payload as
+ * it is: a sandbox or a test signs events this way.
+ *
+ * @example
+ * ```ts
+ * import { Webhook } from "effect-ottu"
+ *
+ * const payload = { amount: "86.000", currency_code: "KWD", customer_first_name: "example-customer" }
+ * Webhook.signatureOf(payload, "pu9MpX3yPR")
+ * // "6143b8ad4bd283540721ab000f6de746e722231aaaa90bc38f639081d3ff9f67"
+ * ```
+ *
+ * @since 0.1.0
+ * @category signatures
+ */
+export const signatureOf = (
+  payload: Readonly<Record<string, unknown>>,
+  key: Key,
+  scheme: Scheme = "standard",
+): string =>
+  hmacSha256Hex(typeof key === "string" ? key : Redacted.value(key), (out) =>
+    (scheme === "standard" ? signed.standard : signed.subscription)(payload, out),
+  )
+
+/** The signature check shared by {@link verifySignature} and {@link verify}. */
+const signatureMatches = (
+  payload: unknown,
+  signature: unknown,
+  key: unknown,
+  literal?: NumberLiteral,
+): boolean => {
+  const secret = keyText(key)
+  if (!isPayload(payload) || typeof signature !== "string" || signature.length !== 64) return false
+  if (secret === undefined || secret === "") return false
+  try {
+    return (
+      equalInConstantTime(
+        hmacSha256Hex(secret, (out) => signed.standard(payload, out, literal)),
+        signature,
+      ) ||
+      equalInConstantTime(
+        hmacSha256Hex(secret, (out) => signed.subscription(payload, out, literal)),
+        signature,
+      )
+    )
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Whether `signature` is the payload's signature under `key`: the standard scheme is tried
+ * first, then the subscription scheme, each compared in constant time (ottu-py's
+ * `verify_signature`).
+ *
+ * **Gotchas**
+ *
+ * - Never throws: a payload that is not an object (an array, a string, `null`), a signature that
+ *   is not a string or not 64 characters long (missing, empty), and an empty key all give
+ *   `false`. An empty key is refused on purpose: anyone can sign with it (ottu-py's default
+ *   `OTTU_WEBHOOK_KEY` is `""`).
+ * - The comparison is case-sensitive, as in ottu-py: Ottu sends lowercase hex.
+ * - Numbers are taken as parsed: an integral number signs as an integer (`86`), while Ottu's
+ *   Python would write `86.0` for a JSON `86.000`. Pass the body's text to {@link verify} to
+ *   keep the literal. Signed fields are strings in every documented webhook, so this matters
+ *   only for unusual payloads.
+ *
+ * @since 0.1.0
+ * @category signatures
+ */
+export const verifySignature = (payload: unknown, signature: unknown, key: Key): boolean =>
+  signatureMatches(payload, signature, key)
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const optionalText = Schema.optional(Schema.NullOr(Schema.String))
+const optionalObject = Schema.optional(Schema.NullOr(Rest))
+
+/** The user who started a transaction or an operation (Basic-auth users). */
+const Initiator = Schema.Struct(
+  {
+    id: Schema.optional(Schema.Number),
+    username: optionalText,
+    email: optionalText,
+    first_name: optionalText,
+    last_name: optionalText,
+    phone: optionalText,
+  },
+  Rest,
+)
+
+/**
+ * A payment webhook (Ottu's `SchemaWebhook`), sent when a payment completes and after
+ * inquiries: the payment payload the status query also answers with, plus the customer, billing
+ * and delivery fields only webhooks carry. `_tag` is added on decoding (Ottu does not send it);
+ * every field Ottu sends is kept, named or not.
+ *
+ * Only `session_id` and `result` are required: Ottu leaves optional fields out, and its own
+ * examples omit fields its schema calls required. Amounts Ottu sends as JSON numbers
+ * (`paid_amount`, `settled_amount`, ...) are read as strings, so no money goes through a float.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PaymentEvent = Schema.Struct(
+  {
+    ...payloads.PaymentPayload.fields,
+    session_id: Schema.String,
+    operation: optionalText,
+    amount_details: optionalObject,
+    customer_email: optionalText,
+    customer_first_name: optionalText,
+    customer_last_name: optionalText,
+    customer_phone: optionalText,
+    customer_birthdate: optionalText,
+    customer_address_line1: optionalText,
+    customer_address_line2: optionalText,
+    customer_address_city: optionalText,
+    customer_address_state: optionalText,
+    customer_address_postal_code: optionalText,
+    customer_address_country: optionalText,
+    card_acceptance_criteria: optionalObject,
+    capture_delivery_address: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    capture_delivery_location: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    initiator: Schema.optional(Schema.NullOr(Initiator)),
+    customer_wallet_transactions: Schema.optional(Schema.NullOr(Schema.Array(Rest))),
+    transaction_log_id: Schema.optional(Schema.NullOr(Schema.Number)),
+    extra: Schema.optional(Schema.Unknown),
+  },
+  Rest,
+)
+  .annotations({ identifier: "PaymentEvent" })
+  .pipe(Schema.attachPropertySignature("_tag", "PaymentEvent"))
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PaymentEvent = typeof PaymentEvent.Type
+
+/**
+ * An operation webhook (Ottu's `ExternalOperation`), sent for a capture, refund or void, whether
+ * asked through the API or the dashboard (`source: "input"`) or done on the gateway's own
+ * dashboard (`source: "pg"`): the payload `Operation.capture`, `refund` and `void` answer with.
+ * `session_id` is the parent payment's; `txn` is the child transaction the operation created.
+ * `_tag` is added on decoding; unknown fields are kept.
+ *
+ * **Gotchas**: `operation` may be `null` (Ottu's own example shows it), and `result` may be
+ * `queued` or `rejected` besides `success` and `failed`: a queued operation is followed by a
+ * final webhook later.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OperationEvent = Schema.Struct(
+  {
+    ...payloads.ExternalOperationResult.fields,
+    initiator: Schema.optional(Schema.NullOr(Initiator)),
+    extra: Schema.optional(Schema.Unknown),
+  },
+  Rest,
+)
+  .annotations({ identifier: "OperationEvent" })
+  .pipe(Schema.attachPropertySignature("_tag", "OperationEvent"))
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OperationEvent = typeof OperationEvent.Type
+
+/**
+ * Any webhook event; `_tag` tells which.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Event = Schema.Union(OperationEvent, PaymentEvent)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Event = typeof Event.Type
+
+// ---------------------------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The body's signature could not be verified: the body is not a JSON object (`malformed`), it
+ * has no signature or an empty one (`missing`), or the signature does not match under the key
+ * (`mismatch`). Nothing in the body can be trusted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuWebhookSignatureError extends Schema.TaggedError<OttuWebhookSignatureError>()(
+  "OttuWebhookSignatureError",
+  { reason: Schema.Literal("malformed", "missing", "mismatch") },
+) {
+  override get message(): string {
+    return {
+      malformed: "The webhook body is not a JSON object",
+      missing: "The webhook body has no signature",
+      mismatch: "The webhook signature does not match",
+    }[this.reason]
+  }
+}
+
+/**
+ * The body is authentic (its signature matched) but is neither a payment nor an operation event
+ * of the documented shape. `reason` says what did not fit.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuWebhookDecodeError extends Schema.TaggedError<OttuWebhookDecodeError>()(
+  "OttuWebhookDecodeError",
+  { reason: Schema.String },
+) {
+  override get message(): string {
+    return `The webhook event cannot be decoded: ${this.reason}`
+  }
+}
+
+/** The payload of a body, and the literal of its numbers when the body is JSON text. */
+const payloadOf = (
+  body: unknown,
+): { readonly payload: Payload; readonly literal?: NumberLiteral } | undefined => {
+  if (typeof body !== "string") return isPayload(body) ? { payload: body } : undefined
+  let payload: unknown
+  try {
+    payload = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (!isPayload(payload)) return undefined
+  let literals: ReadonlyMap<string, string> | undefined
+  const literal: NumberLiteral = (path) => {
+    literals ??= numberLiterals(body)
+    return literals.get(path)
+  }
+  return { payload, literal }
+}
+
+const decodePayment = Schema.decodeUnknownEither(PaymentEvent, { errors: "all" })
+const decodeOperation = Schema.decodeUnknownEither(OperationEvent, { errors: "all" })
+
+/**
+ * A decoding failure on one line, one entry per field: `is_sandbox: Expected boolean, actual
+ * "yes"; session_id: is missing`.
+ */
+const describe = (error: ParseResult.ParseError): string => {
+  const byPath = new Map<string, Array<string>>()
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
+    const path = issue.path.join(".")
+    byPath.set(path, [...(byPath.get(path) ?? []), issue.message])
+  }
+  return Array.from(byPath, ([path, messages]) => {
+    const expected = messages.map((m) => /^Expected (.+), actual (.+)$/s.exec(m))
+    const actual = expected[0]?.[2]
+    const merged = expected.every((m) => m !== null && m[2] === actual)
+      ? `Expected ${expected.map((m) => m?.[1]).join(" | ")}, actual ${actual}`
+      : messages.join("; ")
+    return path === "" ? merged : `${path}: ${merged}`
+  }).join("; ")
+}
+
+/**
+ * Verifies a webhook body and decodes its event. `body` is the request body's JSON text (numbers
+ * then sign exactly as Ottu's Python does) or the already parsed object (a JSON or form body).
+ * The signature is checked first, as {@link verifySignature} does; only an authentic body is
+ * decoded: as an {@link OperationEvent} when it has a `txn` field, as a {@link PaymentEvent}
+ * otherwise.
+ *
+ * Returns an `Either`, which is also an `Effect` without requirements: `yield*` it in
+ * `Effect.gen`, or match on it directly.
+ *
+ * @example
+ * ```ts
+ * import { Either } from "effect"
+ * import { Webhook } from "effect-ottu"
+ *
+ * const result = Webhook.verify(await request.text(), webhookKey)
+ * if (Either.isRight(result) && result.right._tag === "PaymentEvent") {
+ *   console.log(result.right.session_id, result.right.result)
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const verify = (
+  body: unknown,
+  key: Key,
+): Either.Either<Event, OttuWebhookSignatureError | OttuWebhookDecodeError> => {
+  const parsed = payloadOf(body)
+  if (parsed === undefined) {
+    return Either.left(new OttuWebhookSignatureError({ reason: "malformed" }))
+  }
+  const signature = parsed.payload.signature
+  if (typeof signature !== "string" || signature === "") {
+    return Either.left(new OttuWebhookSignatureError({ reason: "missing" }))
+  }
+  if (!signatureMatches(parsed.payload, signature, key, parsed.literal)) {
+    return Either.left(new OttuWebhookSignatureError({ reason: "mismatch" }))
+  }
+  const payload = parsed.payload
+  const decoded: Either.Either<Event, ParseResult.ParseError> =
+    payload.txn === undefined ? decodePayment(payload) : decodeOperation(payload)
+  return Either.mapLeft(decoded, (error) => new OttuWebhookDecodeError({ reason: describe(error) }))
+}

@@ -1,0 +1,240 @@
+/**
+ * An HTTP endpoint for Ottu's webhooks, as an `@effect/platform` `HttpApp`: it reads the body
+ * (JSON or form-encoded, size-limited), verifies its signature, decodes the event and hands it to
+ * your handler, answering Ottu the way ottu-py's Django view does. Serve it with `Deno.serve` or
+ * `Bun.serve` through {@link webHandler}, or with any `@effect/platform` server (Node's
+ * `@effect/platform-node` among them) through {@link make}.
+ *
+ * @since 0.1.0
+ */
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import * as Webhook from "./Webhook.ts"
+
+/**
+ * How to build a receiver.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<E, R> {
+  /**
+   * Called once per authentic, decoded event, and only then. A failure answers 400 (Ottu counts
+   * the delivery as failed); a defect answers 500. Ottu may deliver an event more than once, so
+   * make it idempotent.
+   */
+  readonly handler: (event: Webhook.Event) => Effect.Effect<void, E, R>
+  /** The webhook HMAC key. When absent or empty, `OTTU_WEBHOOK_KEY` is read (see {@link keyConfig}). */
+  readonly key?: Webhook.Key | undefined
+  /** The largest body accepted, in bytes; a larger one answers 413 unread. Default 1 MiB. */
+  readonly maxBodySize?: number | undefined
+  /**
+   * The status of a success: 200 (the default) has Ottu redirect the payer to the checkout's
+   * `redirect_url`; 201 counts as delivered too but keeps the payer on Ottu's summary page.
+   */
+  readonly successStatus?: 200 | 201 | undefined
+}
+
+/**
+ * The default largest body, in bytes (1 MiB).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBodySize = 1024 * 1024
+
+/**
+ * The webhook key read from `OTTU_WEBHOOK_KEY` as a `Redacted`. An empty value counts as
+ * missing, since anyone can sign with an empty key.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const keyConfig: Config.Config<Redacted.Redacted<string>> = Config.redacted(
+  Config.nonEmptyString("OTTU_WEBHOOK_KEY"),
+)
+
+const answer = (status: number, detail: string): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.unsafeJson({ detail }, { status })
+
+/**
+ * The body's bytes, or undefined when it is larger than `limit`. A declared `Content-Length`
+ * over the limit is refused before reading; otherwise reading stops at the first chunk past it.
+ * A body that cannot be read (none at all, a dropped connection) counts as empty.
+ */
+const readBody = (
+  request: HttpServerRequest.HttpServerRequest,
+  limit: number,
+): Effect.Effect<Uint8Array | undefined> => {
+  if (Number(request.headers["content-length"]) > limit) return Effect.succeed(undefined)
+  return request.stream.pipe(
+    Stream.runFoldWhile(
+      { size: 0, chunks: [] as Array<Uint8Array> },
+      (read) => read.size <= limit,
+      (read, chunk) => ({ size: read.size + chunk.length, chunks: [...read.chunks, chunk] }),
+    ),
+    Effect.map(({ size, chunks }) => {
+      if (size > limit) return undefined
+      const bytes = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset)
+        offset += chunk.length
+      }
+      return bytes
+    }),
+    Effect.orElseSucceed(() => new Uint8Array(0)),
+  )
+}
+
+const decoder = new TextDecoder()
+
+const isForm = (contentType: string | undefined): boolean =>
+  contentType?.split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded"
+
+/**
+ * What the body says: a form body becomes an object of strings (the last value of a repeated
+ * field wins, as in Django's `request.POST`), anything else stays JSON text for `verify`.
+ */
+const bodyValue = (request: HttpServerRequest.HttpServerRequest, bytes: Uint8Array): unknown => {
+  const text = decoder.decode(bytes)
+  return isForm(request.headers["content-type"])
+    ? Object.fromEntries(new URLSearchParams(text))
+    : text
+}
+
+/**
+ * The receiver as an `HttpApp`, with its key resolved (from `options.key`, or `OTTU_WEBHOOK_KEY`
+ * through `Config`; fails with a `ConfigError` when neither is set). The app answers:
+ *
+ * | status | body | when |
+ * |---|---|---|
+ * | 200 (or `successStatus`) | `{"detail": "Success"}` | the handler succeeded |
+ * | 400 | `{"detail": "Failed to process webhook"}` | the handler failed |
+ * | 400 | `{"detail": "Invalid webhook event"}` | authentic, but not an event of the documented shape |
+ * | 401 | `{"detail": "Unable to verify signature"}` | not a JSON object or form, no signature, or a wrong one: the handler is not called |
+ * | 405 | `{"detail": "Method not allowed"}` | not a POST |
+ * | 413 | `{"detail": "Request body too large"}` | the body exceeds `maxBodySize` |
+ *
+ * A form body (`application/x-www-form-urlencoded`) is verified like the same fields in JSON:
+ * every value is a string, and nested objects cannot be sent that way. Any other content type
+ * is read as JSON, as ottu-py does.
+ *
+ * **Extending**: the handler is an `Effect`, so a store records events by composing into it
+ * (`(event) => store.record(event).pipe(Effect.zipRight(apply(event)), sql.withTransaction)`),
+ * and nothing is recorded for a body that fails verification.
+ *
+ * @example
+ * ```ts
+ * import { HttpRouter, HttpServer } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ * import { WebhookReceiver } from "effect-ottu"
+ *
+ * const Receiver = Layer.unwrapEffect(
+ *   Effect.map(
+ *     WebhookReceiver.make({ handler: (event) => Effect.log(event._tag, event.session_id) }),
+ *     (app) => HttpServer.serve(HttpRouter.empty.pipe(HttpRouter.post("/ottu/webhook", app))),
+ *   ),
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <E, R>(
+  options: Options<E, R>,
+): Effect.Effect<HttpApp.Default<never, R>, ConfigError.ConfigError> =>
+  Effect.map(
+    options.key === undefined || options.key === "" ? keyConfig : Effect.succeed(options.key),
+    (key) => {
+      const limit = options.maxBodySize ?? defaultMaxBodySize
+      const success = answer(options.successStatus ?? 200, "Success")
+      return Effect.gen(function* () {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        if (request.method !== "POST") {
+          return HttpServerResponse.unsafeJson(
+            { detail: "Method not allowed" },
+            { status: 405, headers: { allow: "POST" } },
+          )
+        }
+        const bytes = yield* readBody(request, limit)
+        if (bytes === undefined) return answer(413, "Request body too large")
+        const verified = Webhook.verify(bodyValue(request, bytes), key)
+        if (Either.isLeft(verified)) {
+          const error = verified.left
+          yield* Effect.logWarning(`Ottu webhook refused: ${error.message}`)
+          return error._tag === "OttuWebhookSignatureError"
+            ? answer(401, "Unable to verify signature")
+            : answer(400, "Invalid webhook event")
+        }
+        const event = verified.right
+        yield* Effect.annotateCurrentSpan({
+          "ottu.event": event._tag,
+          "ottu.session_id": event.session_id,
+        })
+        return yield* options.handler(event).pipe(
+          Effect.as(success),
+          Effect.catchAll((error) =>
+            Effect.as(
+              Effect.logError("Ottu webhook handler failed", Cause.fail(error)),
+              answer(400, "Failed to process webhook"),
+            ),
+          ),
+        )
+      }).pipe(Effect.withSpan("Ottu.WebhookReceiver.receive"))
+    },
+  )
+
+/**
+ * The receiver as a web handler `(Request) => Promise<Response>` for `Deno.serve`, `Bun.serve`,
+ * Cloudflare Workers or any fetch-style server. Give a layer when the handler has requirements;
+ * call `dispose` when the server stops, to release it.
+ *
+ * **Gotchas**: throws at once when no key is given and `OTTU_WEBHOOK_KEY` is not set, so a
+ * misconfigured server does not start.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { WebhookReceiver } from "effect-ottu"
+ *
+ * const receiver = WebhookReceiver.webHandler({
+ *   handler: (event) => Effect.log(`${event._tag} for ${event.session_id}`),
+ * })
+ * Deno.serve({ port: 8080 }, receiver.handler) // or Bun.serve({ port: 8080, fetch: receiver.handler })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const webHandler: {
+  <E>(options: Options<E, never>): WebHandler
+  <E, R, LE>(options: Options<E, R>, layer: Layer.Layer<R, LE>): WebHandler
+} = <E, R, LE>(options: Options<E, R>, layer?: Layer.Layer<R, LE>): WebHandler => {
+  const app = Effect.runSync(make(options))
+  if (layer !== undefined) return HttpApp.toWebHandlerLayer(app, layer)
+  return {
+    handler: HttpApp.toWebHandler(app as HttpApp.Default<never, never>),
+    dispose: () => Promise.resolve(),
+  }
+}
+
+/**
+ * A served receiver: the handler, and the function that releases its layer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebHandler {
+  readonly handler: (request: Request) => Promise<Response>
+  readonly dispose: () => Promise<void>
+}

@@ -1,0 +1,171 @@
+/**
+ * The checkout store in memory: one `Ref` per store, written under a one-permit lock so that
+ * recording an event (with its `within` effect) is atomic. For tests, examples and single-process
+ * tools; nothing survives the process.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as HashMap from "effect/HashMap"
+import * as HashSet from "effect/HashSet"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import type * as Webhook from "../Webhook.ts"
+import {
+  type Answer,
+  OttuStoreError,
+  type Recorded,
+  type Service,
+  type StoredCheckout,
+  type StoredEvent,
+} from "./model.ts"
+import { eventKey, eventPayload, factsOf, merge } from "./records.ts"
+
+interface State {
+  readonly checkouts: HashMap.HashMap<string, StoredCheckout>
+  readonly events: HashMap.HashMap<string, ReadonlyArray<StoredEvent>>
+  readonly keys: HashSet.HashSet<string>
+}
+
+const empty: State = { checkouts: HashMap.empty(), events: HashMap.empty(), keys: HashSet.empty() }
+
+const now = Effect.map(Clock.currentTimeMillis, DateTime.unsafeMake)
+
+/** The outcome of applying an event to the state, before it is committed. */
+const apply = (
+  state: State,
+  event: Webhook.Event,
+  key: string,
+  at: DateTime.Utc,
+): readonly [Recorded, State] => {
+  const current = HashMap.get(state.checkouts, event.session_id)
+  if (HashSet.has(state.keys, key)) return [{ outcome: "duplicate", key, checkout: current }, state]
+  const payload = eventPayload(event)
+  const merged =
+    event._tag === "PaymentEvent"
+      ? merge(Option.getOrNull(current), factsOf(event.session_id, payload), at)
+      : undefined
+  const checkout = merged === undefined ? current : Option.some(merged.checkout)
+  const outcome = merged === undefined ? "recorded" : merged.accepted ? "applied" : "stale"
+  const stored: StoredEvent = {
+    key,
+    session_id: event.session_id,
+    checkout_session_id: Option.isSome(checkout) ? event.session_id : null,
+    kind: event._tag === "PaymentEvent" ? "payment" : "operation",
+    outcome,
+    payload,
+    received_at: at,
+  }
+  const next: State = {
+    checkouts:
+      merged === undefined
+        ? state.checkouts
+        : HashMap.set(state.checkouts, event.session_id, merged.checkout),
+    events: HashMap.set(state.events, event.session_id, [
+      ...Option.getOrElse(HashMap.get(state.events, event.session_id), () => []),
+      stored,
+    ]),
+    keys: HashSet.add(state.keys, key),
+  }
+  return [{ outcome, key, checkout }, next]
+}
+
+/** A memory store, empty. */
+export const make: Effect.Effect<Service> = Effect.gen(function* () {
+  const state = yield* Ref.make(empty)
+  const lock = yield* Effect.makeSemaphore(1)
+  /** Set while `within` runs: a write from there would wait for the lock it holds. */
+  const inside = yield* Effect.sync(() => FiberRef.unsafeMake(false))
+
+  const write = <A, E, R>(
+    operation: OttuStoreError["operation"],
+    body: Effect.Effect<A, E, R>,
+  ): Effect.Effect<A, E | OttuStoreError, R> =>
+    Effect.flatMap(
+      FiberRef.get(inside),
+      (nested): Effect.Effect<A, E | OttuStoreError, R> =>
+        nested
+          ? Effect.fail(
+              new OttuStoreError({
+                operation,
+                reason: "the memory store cannot be written from inside `within`",
+              }),
+            )
+          : lock.withPermits(1)(body),
+    )
+
+  const read = <A>(f: (state: State) => A) => Effect.map(Ref.get(state), f)
+
+  return {
+    save: (answer: Answer) =>
+      write(
+        "save",
+        Effect.gen(function* () {
+          const at = yield* now
+          const current = yield* read((s) => HashMap.get(s.checkouts, answer.session_id))
+          const { checkout, changed } = merge(
+            Option.getOrNull(current),
+            factsOf(answer.session_id, answer),
+            at,
+          )
+          if (changed) {
+            yield* Ref.update(state, (s) => ({
+              ...s,
+              checkouts: HashMap.set(s.checkouts, checkout.session_id, checkout),
+            }))
+          }
+          return checkout
+        }),
+      ),
+    get: (sessionId) => read((s) => HashMap.get(s.checkouts, sessionId)),
+    findByOrderNo: (orderNo) =>
+      read((s) => {
+        let found: StoredCheckout | undefined
+        for (const checkout of HashMap.values(s.checkouts)) {
+          if (
+            checkout.order_no === orderNo &&
+            (found === undefined || DateTime.greaterThan(checkout.updated_at, found.updated_at))
+          ) {
+            found = checkout
+          }
+        }
+        return Option.fromNullable(found)
+      }),
+    record: <E = never, R = never>(
+      event: Webhook.Event,
+      within?: (recorded: Recorded) => Effect.Effect<void, E, R>,
+    ) =>
+      write(
+        "record",
+        Effect.gen(function* () {
+          const key = yield* eventKey(eventPayload(event))
+          const [recorded, next] = apply(yield* Ref.get(state), event, key, yield* now)
+          if (recorded.outcome === "duplicate") return recorded
+          if (within !== undefined) yield* Effect.locally(within(recorded), inside, true)
+          yield* Ref.set(state, next)
+          return recorded
+        }),
+      ),
+    events: (sessionId) =>
+      read((s) => Option.getOrElse(HashMap.get(s.events, sessionId), () => [])),
+    latestToken: ({ customer_id, agreement_id }) =>
+      read((s) => {
+        let found: StoredCheckout["token"] = null
+        for (const checkout of HashMap.values(s.checkouts)) {
+          const token = checkout.token
+          if (
+            token !== null &&
+            checkout.customer_id === customer_id &&
+            checkout.agreement_id === agreement_id &&
+            (found === null || DateTime.greaterThan(token.saved_at, found.saved_at))
+          ) {
+            found = token
+          }
+        }
+        return Option.fromNullable(found)
+      }),
+  }
+})

@@ -1,0 +1,164 @@
+/**
+ * What the checkout store keeps and answers, and its error. Exported by `CheckoutStore`.
+ *
+ * @internal
+ */
+import type * as DateTime from "effect/DateTime"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type * as Webhook from "../Webhook.ts"
+
+/**
+ * A saved card of a checkout: what charges it later (`token`, `pg_code`), and when the store
+ * first saw it on that checkout.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SavedToken {
+  readonly token: string
+  readonly pg_code: string | null
+  readonly saved_at: DateTime.Utc
+}
+
+/**
+ * A checkout as the store keeps it: the fields worth querying as columns, and the last document
+ * applied to it (a checkout answer or a payment payload) as it came. `null` means no document
+ * said it yet. `revision` counts the documents applied; `updated_at` is when the last one was.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredCheckout {
+  readonly session_id: string
+  readonly type: string | null
+  readonly payment_type: string | null
+  /** A decimal string as Ottu sent it (`"20.230"`), never a float. */
+  readonly amount: string | null
+  readonly currency_code: string | null
+  readonly state: string | null
+  readonly customer_id: string | null
+  readonly order_no: string | null
+  readonly agreement_id: string | null
+  readonly token: SavedToken | null
+  readonly payload: Readonly<Record<string, unknown>>
+  readonly revision: number
+  readonly created_at: DateTime.Utc
+  readonly updated_at: DateTime.Utc
+}
+
+/**
+ * What the store did with a webhook event:
+ *
+ * - `applied`: a payment event moved the checkout (or created it);
+ * - `stale`: a payment event whose state cannot follow the stored one (it arrived late): the
+ *   checkout keeps its state, amount and payload, and only takes the details it lacked (a
+ *   saved card, the customer, the agreement);
+ * - `recorded`: an operation event; the parent checkout is not changed, since the event does not
+ *   say its new state (a payment webhook or a re-read does);
+ * - `duplicate`: the same event was recorded before; nothing was written.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome = "applied" | "stale" | "recorded" | "duplicate"
+
+/**
+ * A webhook event as the store keeps it, oldest first per session. `key` identifies the event
+ * (see `CheckoutStore` on deduplication); `checkout_session_id` links it to its checkout, and is
+ * `null` when the store had none with that session id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredEvent {
+  readonly key: string
+  readonly session_id: string
+  readonly checkout_session_id: string | null
+  readonly kind: "payment" | "operation"
+  readonly outcome: Exclude<Outcome, "duplicate">
+  readonly payload: Readonly<Record<string, unknown>>
+  readonly received_at: DateTime.Utc
+}
+
+/**
+ * The result of recording a webhook event: what was done, the event's key, and its checkout
+ * afterwards (none when the store has no checkout with that session id).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Recorded {
+  readonly outcome: Outcome
+  readonly key: string
+  readonly checkout: Option.Option<StoredCheckout>
+}
+
+/**
+ * An answer of Ottu about one checkout, with its session id: a checkout session (create,
+ * retrieve, update, replace) or a payment payload (auto-debit charge, payment status query).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Answer = Readonly<{ session_id: string }> & Readonly<Record<string, unknown>>
+
+/**
+ * The store's operations; failures of the database are `OttuStoreError`s.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Saves an answer of Ottu, following the ordering rule; the checkout afterwards. */
+  readonly save: (answer: Answer) => Effect.Effect<StoredCheckout, OttuStoreError>
+  /** The checkout with this session id. */
+  readonly get: (sessionId: string) => Effect.Effect<Option.Option<StoredCheckout>, OttuStoreError>
+  /** The most recently updated checkout with this order number. */
+  readonly findByOrderNo: (
+    orderNo: string,
+  ) => Effect.Effect<Option.Option<StoredCheckout>, OttuStoreError>
+  /**
+   * Records a verified webhook event and applies it to its checkout, in one transaction, once:
+   * a duplicate is neither recorded nor applied again. `within` runs inside that transaction on
+   * the first delivery only; when it fails, nothing of the event is kept.
+   */
+  readonly record: <E = never, R = never>(
+    event: Webhook.Event,
+    within?: (recorded: Recorded) => Effect.Effect<void, E, R>,
+  ) => Effect.Effect<Recorded, OttuStoreError | E, R>
+  /** The events recorded for a session, oldest first. */
+  readonly events: (sessionId: string) => Effect.Effect<ReadonlyArray<StoredEvent>, OttuStoreError>
+  /** The card most recently saved on a checkout of this customer under this agreement. */
+  readonly latestToken: (query: {
+    readonly customer_id: string
+    readonly agreement_id: string
+  }) => Effect.Effect<Option.Option<SavedToken>, OttuStoreError>
+}
+
+/**
+ * The checkout store failed: the database could not be opened or migrated, or a query failed
+ * (the underlying `SqlError` is the `cause`). A failed `record` kept nothing of the event.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuStoreError extends Schema.TaggedError<OttuStoreError>()("OttuStoreError", {
+  operation: Schema.Literal(
+    "open",
+    "migrate",
+    "save",
+    "get",
+    "findByOrderNo",
+    "record",
+    "events",
+    "latestToken",
+  ),
+  reason: Schema.String,
+  cause: Schema.optional(Schema.Defect),
+}) {
+  override get message(): string {
+    return `CheckoutStore.${this.operation} failed: ${this.reason}`
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Fixtures of the checkout-store suite: the stores it runs against (memory, the runtime's SQLite,
+ * and a fresh PostgreSQL database when `DATABASE_URL` is set), signed webhook events, and the SDK
+ * on a sandbox under `CheckoutStore.tracking`.
+ *
+ * @module
+ */
+import process from "node:process"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import { PgClient } from "@effect/sql-pg"
+import { ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
+import { CheckoutStore, Session, Webhook } from "../../src/index.ts"
+import { contractSandbox, sandboxConfig } from "./sandbox.ts"
+
+/** The PostgreSQL server of the suite (`.ci/postgres.sh` sets it), if any. */
+export const databaseUrl = process.env.DATABASE_URL || undefined
+
+/** A fresh 40-hex session id, as Ottu's. */
+export const freshId = (): string =>
+  (crypto.randomUUID() + crypto.randomUUID()).replaceAll("-", "").slice(0, 40)
+
+/**
+ * A database of its own on the `DATABASE_URL` server for as long as the layer lives: created
+ * when it is built, dropped when it is released, so runs on several runtimes never meet.
+ */
+const pgDatabase = (serverUrl: string): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient> =>
+  Layer.unwrapScoped(
+    Effect.gen(function* () {
+      const name = `effect_ottu_test_${freshId().slice(0, 16)}`
+      const admin = PgClient.layer({ url: Redacted.make(serverUrl), maxConnections: 1 })
+      const run = (statement: string) =>
+        Effect.flatMap(PgClient.PgClient, (sql) => sql.unsafe(statement)).pipe(
+          Effect.provide(admin),
+          Effect.orDie,
+        )
+      yield* Effect.acquireRelease(run(`CREATE DATABASE ${name}`), () =>
+        run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      )
+      const url = new URL(serverUrl)
+      url.pathname = `/${name}`
+      return PgClient.layer({ url: Redacted.make(url.toString()) })
+    }),
+  ).pipe(Layer.orDie)
+
+/** A store the suite runs against. */
+export interface Backend {
+  readonly name: string
+  /** Skipped when its server is not available. */
+  readonly skip: boolean
+  readonly layer: Layer.Layer<CheckoutStore.CheckoutStore>
+  /** The same store with the `SqlClient` it runs on, for the SQL stores. */
+  readonly sql?: Layer.Layer<CheckoutStore.CheckoutStore | SqlClient.SqlClient>
+}
+
+const sqlite = CheckoutStore.layerSqlite(":memory:").pipe(Layer.orDie)
+
+const postgres = CheckoutStore.layerSql.pipe(
+  Layer.provideMerge(pgDatabase(databaseUrl ?? "postgres://unset")),
+  Layer.orDie,
+)
+
+/** Memory, SQLite (the runtime's own driver), and PostgreSQL when `DATABASE_URL` is set. */
+export const backends: ReadonlyArray<Backend> = [
+  { name: "memory", skip: false, layer: CheckoutStore.layerMemory },
+  { name: "SQLite", skip: false, layer: sqlite, sql: sqlite },
+  { name: "PostgreSQL", skip: databaseUrl === undefined, layer: postgres, sql: postgres },
+]
+
+/** The webhook key the suite signs its events with. */
+export const webhookKey = "store-suite-webhook-key"
+
+/** A webhook body as Ottu sends it: the payload signed with the suite's key, as JSON text. */
+export const signedBody = (payload: Readonly<Record<string, unknown>>): string => {
+  const { signature: _, ...unsigned } = payload
+  return JSON.stringify({ ...unsigned, signature: Webhook.signatureOf(unsigned, webhookKey) })
+}
+
+/** A webhook body as Ottu would sign it, verified and decoded as the receiver does. */
+export const delivered = (payload: Readonly<Record<string, unknown>>): Webhook.Event =>
+  Either.getOrThrow(Webhook.verify(signedBody(payload), webhookKey))
+
+/** The payload of a payment webhook for `session_id`: a paid KWD payment unless `fields` say otherwise. */
+export const paymentPayload = (
+  session_id: string,
+  fields: Readonly<Record<string, unknown>> = {},
+): Readonly<Record<string, unknown>> => ({
+  session_id,
+  order_no: null,
+  amount: "20.230",
+  currency_code: "KWD",
+  result: "success",
+  state: "paid",
+  customer_id: "cust-7",
+  payment_type: "one_off",
+  reference_number: "REF-1",
+  gateway_account: "credit-card",
+  timestamp_utc: "2026-11-27 09:00:07",
+  ...fields,
+})
+
+/** A payment webhook for `session_id`, delivered (see {@link paymentPayload}). */
+export const paymentEvent = (session_id: string, fields: Readonly<Record<string, unknown>> = {}) =>
+  delivered(paymentPayload(session_id, fields))
+
+/** An operation webhook (a refund of `session_id` unless `fields` say otherwise). */
+export const operationEvent = (
+  session_id: string,
+  fields: Readonly<Record<string, unknown>> = {},
+) =>
+  delivered({
+    session_id,
+    order_no: "",
+    amount: "5.000",
+    operation: "refund",
+    result: "success",
+    success: true,
+    source: "input",
+    reference_number: "OP-1",
+    pg_code: "credit-card",
+    txn: {
+      session_id: freshId(),
+      amount: "5.000",
+      currency_code: "KWD",
+      order_no: "",
+      state: "refunded",
+    },
+    timestamp_utc: "2026-11-27 10:00:00",
+    ...fields,
+  })
+
+/** The default `webhook_url` the tracked SDK is configured with. */
+export const defaultWebhookUrl = "https://merchant.example/ottu/webhook"
+
+/**
+ * The SDK on a fresh contract-checked sandbox, tracked into the context's store, with the given
+ * environment (by default `OTTU_WEBHOOK_URL` set) and a current session.
+ */
+export const trackedSandbox = (
+  env: Readonly<Record<string, string>> = { OTTU_WEBHOOK_URL: defaultWebhookUrl },
+) =>
+  Layer.mergeAll(sandboxConfig(), Session.layer).pipe(
+    Layer.provideMerge(
+      CheckoutStore.tracking.pipe(
+        Layer.provideMerge(contractSandbox({ inquiryThrottling: false })),
+        Layer.provide(
+          Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+        ),
+      ),
+    ),
+  )
