@@ -17,6 +17,11 @@ import { Checkout, OttuAuth, OttuConfig, type OttuError, OttuSandbox } from "../
 /** The sandbox's API key: the examples' configuration and the sandbox agree on it. */
 const sandboxKey = Redacted.make("sandbox-api-key")
 
+/** The webhook key: `OTTU_WEBHOOK_KEY` when set, an example key otherwise. */
+export const webhookKey: Config.Config<Redacted.Redacted<string>> = Config.redacted(
+  "OTTU_WEBHOOK_KEY",
+).pipe(Config.withDefault(Redacted.make("example-webhook-key")))
+
 /** Whether the examples run against a real instance (`OTTU_MERCHANT_ID` is set). */
 export const realInstance: Effect.Effect<boolean> = Effect.orDie(
   Effect.map(Config.option(Config.string("OTTU_MERCHANT_ID")), Option.isSome),
@@ -33,15 +38,24 @@ export const OttuLive: Layer.Layer<
   Effect.map(realInstance, (real) =>
     real
       ? Layer.merge(OttuConfig.layerConfig(), FetchHttpClient.layer)
-      : Layer.merge(
-          OttuConfig.layer({
-            merchantId: "sandbox.ottu.test",
-            auth: OttuAuth.apiKey(sandboxKey),
-            customerId: "cust-example",
-          }),
-          // Ottu refuses status queries in a transaction's first 10 minutes; the examples query
-          // right after paying, so their sandbox does not throttle.
-          OttuSandbox.layerWithControl({ apiKey: sandboxKey, inquiryThrottling: false }),
+      : Layer.unwrapEffect(
+          Effect.map(webhookKey, (key) =>
+            Layer.merge(
+              OttuConfig.layer({
+                merchantId: "sandbox.ottu.test",
+                auth: OttuAuth.apiKey(sandboxKey),
+                customerId: "cust-example",
+              }),
+              // Ottu refuses status queries in a transaction's first 10 minutes; the examples query
+              // right after paying, so their sandbox does not throttle.
+              // The sandbox signs and delivers webhooks with the same key a receiver verifies with.
+              OttuSandbox.layerWithControl({
+                apiKey: sandboxKey,
+                inquiryThrottling: false,
+                webhookKey: key,
+              }),
+            ),
+          ),
         ),
   ),
 )

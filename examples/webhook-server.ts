@@ -1,9 +1,12 @@
 /**
- * Webhook receiver: serves `WebhookReceiver` on this runtime's own server (`Deno.serve`,
- * `Bun.serve`, or Node through `@effect/platform-node`), delivers one signed payment event to it
- * over HTTP, prints the verified event its handler received, and exits.
+ * Webhook receiver with persistence: serves `WebhookReceiver` on this runtime's own server
+ * (`Deno.serve`, `Bun.serve`, or Node through `@effect/platform-node`), creates a checkout on the
+ * sandbox with `webhook_url` pointing at it, pays it, and prints the verified event the sandbox
+ * delivered and the stored checkout moving from `created` to `paid`. Checkouts and events are
+ * stored in a local SQLite file (`OTTU_DATABASE`, default `webhook-example.sqlite`).
  *
- * The key is `OTTU_WEBHOOK_KEY` when set, an example key otherwise.
+ * The key is `OTTU_WEBHOOK_KEY` when set, an example key otherwise. Against a real instance
+ * (`OTTU_*` set), Ottu must be able to reach the receiver's URL.
  *
  *   deno run -A examples/webhook-server.ts
  *   bun examples/webhook-server.ts
@@ -16,10 +19,10 @@ import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import { Webhook, WebhookReceiver } from "../src/index.ts"
-import { run } from "./ottu.ts"
+import { Checkout, CheckoutStore, type Webhook, WebhookReceiver } from "../src/index.ts"
+import { customerPays, OttuLive, run, webhookKey } from "./ottu.ts"
 
 type Handler = (request: Request) => Promise<Response>
 
@@ -96,61 +99,56 @@ const serveReceiver = (options: WebhookReceiver.Options<never, never>) => {
   return serveNode(options)
 }
 
-/**
- * Ottu's side: a payment webhook for a paid checkout, signed with the webhook key and POSTed as
- * JSON. (Against the sandbox, this becomes a checkout created with `webhook_url` set to the
- * receiver, then paid: the sandbox delivers the event.)
- */
-const deliverPaymentEvent = (url: string, key: Redacted.Redacted<string>) =>
-  Effect.promise(async () => {
-    const event: Record<string, unknown> = {
-      session_id: "bb7fc280827c2f177a9690299cfefa4128dbbd60",
-      order_no: "ORD-2026-000123",
-      amount: "20.230",
-      currency_code: "KWD",
-      result: "success",
-      state: "paid",
-      reference_number: "sandbox48G8SS",
-      gateway_account: "credit-card",
-      gateway_name: "mpgs",
-      customer_first_name: "Fatima",
-      customer_email: "fatima@example.com",
-      paid_amount: "20.230",
-      is_sandbox: true,
-      timestamp_utc: "2026-11-27 09:00:07",
-    }
-    event.signature = Webhook.signatureOf(event, key)
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(event),
-    })
-    return `${response.status} ${await response.text()}`
-  })
-
-const webhookKey = Config.redacted("OTTU_WEBHOOK_KEY").pipe(
-  Config.withDefault(Redacted.make("example-webhook-key")),
+/** Where the example stores checkouts and events: `OTTU_DATABASE` or a local SQLite file. */
+const databasePath = Config.string("OTTU_DATABASE").pipe(
+  Config.withDefault("webhook-example.sqlite"),
 )
 
 const program = Effect.gen(function* () {
   const key = yield* webhookKey
+  const store = yield* CheckoutStore.CheckoutStore
   const received = yield* Deferred.make<Webhook.Event>()
   const url = yield* serveReceiver({
     key,
-    handler: (event) => Deferred.succeed(received, event),
+    // Every verified event is recorded and applied to its stored checkout in one transaction.
+    handler: (event) =>
+      CheckoutStore.handler()(event).pipe(
+        Effect.provideService(CheckoutStore.CheckoutStore, store),
+        Effect.zipRight(Deferred.succeed(received, event)),
+        Effect.orDie,
+      ),
   })
   const runtime = Deno !== undefined ? "Deno.serve" : Bun !== undefined ? "Bun.serve" : "Node"
   yield* Console.log(`receiver:  ${url} (${runtime})`)
 
-  const answer = yield* deliverPaymentEvent(url, key)
-  yield* Console.log(`answered:  ${answer}`)
+  // Created through the tracking layer: the checkout is stored as Ottu answered it.
+  const session = yield* Checkout.create({
+    type: "e_commerce",
+    amount: "20.230",
+    currency_code: "KWD",
+    pg_codes: ["credit-card"],
+    order_no: `webhook-${Date.now()}`,
+    webhook_url: url,
+  })
+  const stateOf = Effect.map(CheckoutStore.get(session.session_id), (stored) =>
+    Option.match(stored, { onNone: () => "not stored", onSome: (c) => c.state ?? "unknown" }),
+  )
+  yield* Console.log(`stored:    ${session.session_id} is ${yield* stateOf}`)
 
-  const event = yield* Deferred.await(received).pipe(Effect.timeout("10 seconds"))
+  yield* customerPays(session)
+  const event = yield* Deferred.await(received).pipe(Effect.timeout("60 seconds"))
   const kind =
     event._tag === "PaymentEvent"
       ? `${event.result}, ${event.state}, ${event.amount} ${event.currency_code}`
       : `${event.operation ?? "operation"} ${event.result}, ${event.amount}`
   yield* Console.log(`verified:  ${event._tag} for session ${event.session_id}: ${kind}`)
+  yield* Console.log(`stored:    ${session.session_id} is ${yield* stateOf}`)
 }).pipe(Effect.scoped)
 
-run(program)
+const Live = Layer.unwrapEffect(
+  Effect.map(databasePath, (path) =>
+    CheckoutStore.tracking.pipe(Layer.provideMerge(CheckoutStore.layerSqlite(path))),
+  ),
+).pipe(Layer.provideMerge(OttuLive))
+
+run(program.pipe(Effect.provide(Live)))

@@ -19,13 +19,16 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberSet from "effect/FiberSet"
 import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import { clientOf } from "./sandbox/client.ts"
+import { type Delivery, dispatch, makeCourier } from "./sandbox/delivery.ts"
 import type { PaymentPayload } from "./sandbox/payloads.ts"
 import * as Payments from "./sandbox/payments.ts"
 import { app } from "./sandbox/router.ts"
@@ -38,6 +41,14 @@ import {
   type SandboxState,
 } from "./sandbox/state.ts"
 
+/**
+ * The state models: `SandboxState` and what it holds (`SandboxSession`s with their
+ * `CheckoutInput`, `Attempt`s and `ChildTransaction`s, `SavedCard`s, `SandboxEvent`s).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { Delivery } from "./sandbox/delivery.ts"
 /**
  * The gateway models: `Gateway`, `PaymentService` and `Plugin`.
  *
@@ -94,13 +105,7 @@ export { SandboxControlError } from "./sandbox/payments.ts"
  * @category models
  */
 export type { ChildSnapshot, SessionSnapshot } from "./sandbox/snapshot.ts"
-/**
- * The state models: `SandboxState` and what it holds (`SandboxSession`s with their
- * `CheckoutInput`, `Attempt`s and `ChildTransaction`s, `SavedCard`s, `SandboxEvent`s).
- *
- * @since 0.1.0
- * @category models
- */
+
 export type {
   Attempt,
   CheckoutInput,
@@ -128,6 +133,13 @@ export interface SandboxOptions {
    * Default `true`. Examples that run on the real clock may turn it off.
    */
   readonly inquiryThrottling?: boolean
+  /**
+   * The webhook key. When set, the sandbox delivers its events: payment events after payments
+   * (and status queries asked to notify), operation events after capture, refund and void, each
+   * signed with this key and POSTed to the session's `webhook_url` (15 s timeout, 3 retries 5 s
+   * apart on timeouts only, as Ottu). Without it, events are only logged.
+   */
+  readonly webhookKey?: Redacted.Redacted<string>
 }
 
 /**
@@ -141,6 +153,12 @@ export interface Service {
   readonly host: string
   readonly handler: (request: Request) => Promise<Response>
   readonly state: Ref.Ref<SandboxState>
+  /** Hands the events logged since the last call to delivery (the routes do it themselves). */
+  readonly dispatch: Effect.Effect<void>
+  /** The outcomes of the deliveries that finished. */
+  readonly deliveries: Effect.Effect<ReadonlyArray<Delivery>>
+  /** Waits until no delivery is running. */
+  readonly awaitDeliveries: Effect.Effect<void>
 }
 
 /**
@@ -161,11 +179,14 @@ const build = (options: SandboxOptions = {}) =>
   Effect.gen(function* () {
     const clock = yield* Effect.clock
     const state = yield* makeState
+    const scope = yield* Scope.make()
+    const courier = yield* Scope.extend(makeCourier(options.webhookKey), scope)
     const env: Env = {
       host: options.host ?? defaultHost,
       apiKey: options.apiKey,
       inquiryThrottling: options.inquiryThrottling ?? true,
       state,
+      courier,
     }
     const web = HttpApp.toWebHandlerLayer(
       Effect.withClock(app, clock),
@@ -175,8 +196,15 @@ const build = (options: SandboxOptions = {}) =>
       host: env.host,
       state,
       handler: (request) => web.handler(request),
+      dispatch: dispatch(courier, state),
+      deliveries: Ref.get(courier.deliveries),
+      awaitDeliveries: FiberSet.awaitEmpty(courier.running),
     }
-    return { service, dispose: web.dispose }
+    const dispose = async () => {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await web.dispose()
+    }
+    return { service, dispose }
   })
 
 /**
@@ -266,7 +294,9 @@ export const pay = (
   sessionId: string,
   options: Payments.PayOptions = {},
 ): Effect.Effect<PaymentPayload, Payments.SandboxControlError, OttuSandbox> =>
-  Effect.flatMap(OttuSandbox, (sandbox) => Payments.pay(sandbox.state, sessionId, options))
+  Effect.flatMap(OttuSandbox, (sandbox) =>
+    Effect.zipLeft(Payments.pay(sandbox.state, sessionId, options), sandbox.dispatch),
+  )
 
 /**
  * The session with this id as the sandbox holds it (state, attempts, child transactions, and
@@ -298,4 +328,28 @@ export const events: Effect.Effect<
   OttuSandbox
 > = Effect.flatMap(OttuSandbox, (sandbox) =>
   Effect.map(Ref.get(sandbox.state), (state) => state.events),
+)
+
+/**
+ * The outcomes of the webhook deliveries that finished, oldest first (see
+ * {@link SandboxOptions.webhookKey}).
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const deliveries: Effect.Effect<
+  ReadonlyArray<Delivery>,
+  never,
+  OttuSandbox
+> = Effect.flatMap(OttuSandbox, (sandbox) => sandbox.deliveries)
+
+/**
+ * Waits until every webhook delivery under way has finished, retries included.
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const awaitDeliveries: Effect.Effect<void, never, OttuSandbox> = Effect.flatMap(
+  OttuSandbox,
+  (sandbox) => sandbox.awaitDeliveries,
 )

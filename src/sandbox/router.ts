@@ -14,12 +14,13 @@ import * as Effect from "effect/Effect"
 import { chargeToken } from "./autoDebit.ts"
 import { deleteCard, listCards } from "./cards.ts"
 import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
+import { dispatch } from "./delivery.ts"
 import { queryStatus } from "./inquiry.ts"
 import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
 import { authenticate } from "./request.ts"
-import type { SandboxEnv } from "./state.ts"
+import { SandboxEnv } from "./state.ts"
 
 type Handler = Effect.Effect<
   HttpServerResponse.HttpServerResponse,
@@ -61,8 +62,12 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.all("/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })),
 )
 
-/** The whole sandbox as an `HttpApp`; it needs only the instance's `SandboxEnv`. */
+/**
+ * The whole sandbox as an `HttpApp`; it needs only the instance's `SandboxEnv`. After every
+ * request, the webhook events it logged are handed to delivery.
+ */
 export const app: HttpApp.Default<never, SandboxEnv> = router.pipe(
   Effect.catchTag("RouteNotFound", () => Effect.fail(detail(404, "Not found."))),
   Effect.catchTag("Reply", (reply) => Effect.succeed(replyToResponse(reply))),
+  Effect.ensuring(Effect.flatMap(SandboxEnv, (env) => dispatch(env.courier, env.state))),
 )

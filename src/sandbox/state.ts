@@ -6,6 +6,7 @@
  *
  * @internal
  */
+
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -13,6 +14,7 @@ import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import type { Courier } from "./delivery.ts"
 import type { Plugin } from "./gateways.ts"
 import type { AttemptOutcome, CheckoutState, ExternalOperation } from "./lifecycle.ts"
 import type { OperationPayload, PaymentPayload } from "./payloads.ts"
@@ -150,12 +152,16 @@ export interface SandboxState {
   readonly inquiries: ReadonlyArray<number>
 }
 
-/** What the routes of one instance read: its host, its key, its options and its state. */
+/**
+ * What the routes of one instance read: its host, its key, its options, its state, and the
+ * courier that delivers its webhooks.
+ */
 export interface Env {
   readonly host: string
   readonly apiKey: Redacted.Redacted<string> | undefined
   readonly inquiryThrottling: boolean
   readonly state: Ref.Ref<SandboxState>
+  readonly courier: Courier
 }
 
 /** The instance a route runs in, provided once per sandbox by its web handler. */
