@@ -65,7 +65,12 @@ const answer = (fault: Fault, req: IncomingMessage, res: ServerResponse) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "4096" })
       return res.write('{"session_id":"')
     case "Status":
-      return send(res, fault.status, "application/json", JSON.stringify(fault.json ?? { detail: "failure" }))
+      return send(
+        res,
+        fault.status,
+        "application/json",
+        JSON.stringify(fault.json ?? { detail: "failure" }),
+      )
     case "RateLimited":
       res.setHeader("retry-after", fault.retryAfter)
       return send(res, 429, "application/json", '{"detail":"Request was throttled."}')
@@ -76,7 +81,10 @@ const answer = (fault: Fault, req: IncomingMessage, res: ServerResponse) => {
     case "WrongContentType":
       return send(res, 200, "text/plain", "all good")
     case "HugeBody": {
-      res.writeHead(200, { "content-type": "application/json", "content-length": String(fault.bytes) })
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": String(fault.bytes),
+      })
       const chunk = Buffer.alloc(64 * 1024, 0x20)
       let left = fault.bytes
       const pump = () => {
