@@ -8,15 +8,19 @@
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpMethod from "@effect/platform/HttpMethod"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { constTrue } from "effect/Function"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
+import type { ParseOptions } from "effect/SchemaAST"
 import { OttuConfig } from "../OttuConfig.ts"
 import {
   OttuBadRequestError,
@@ -35,6 +39,8 @@ import {
   OttuUnexpectedStatusError,
   OttuUnsupportedMediaTypeError,
 } from "../OttuError.ts"
+import { decoderFor } from "./fastDecode.ts"
+import { timeoutFail } from "./timeout.ts"
 import { version } from "./version.ts"
 
 /** A request body: JSON, or multipart form data when a file is attached. */
@@ -186,36 +192,33 @@ const statusError = (
 const shownPath = (call: Pick<Call<unknown, unknown>, "path" | "route" | "redactPath">): string =>
   call.redactPath ? call.route : call.path
 
+/** Answers are decoded as effect does by default: unknown keys are kept or dropped, not refused. */
+const answerOptions: ParseOptions = {}
+
 const decodeSuccess = <A, I>(
   call: Call<A, I>,
   status: number,
   text: string,
-): Effect.Effect<A, OttuDecodeError> => {
+): Either.Either<A, OttuDecodeError> => {
   const failed = (reason: string) =>
     new OttuDecodeError({ method: call.method, path: shownPath(call), status, body: text, reason })
   const json = text === "" ? Either.right(undefined) : parseJson(text)
-  if (Either.isLeft(json)) return Effect.fail(failed(`the body is not JSON (${json.left})`))
-  return ParseResult.decodeUnknownEither(call.success)(json.right).pipe(
-    Either.mapLeft((error) => failed(ParseResult.TreeFormatter.formatIssueSync(error))),
+  if (Either.isLeft(json)) return Either.left(failed(`the body is not JSON (${json.left})`))
+  return Either.mapLeft(decoderFor(call.success, answerOptions)(json.right), (error) =>
+    failed(ParseResult.TreeFormatter.formatIssueSync(error)),
   )
 }
 
-/**
- * Sends one call to Ottu and returns its decoded answer, or a tagged error for every way it can
- * fail. The timeout covers sending, the headers and reading the whole body; when it strikes, the
- * request is aborted.
- */
-export const execute = <A, I>(
+/** The request of a call, or the input error when its body cannot be encoded. */
+const requestOf = <A, I>(
+  config: OttuConfig["Type"],
   call: Call<A, I>,
-): Effect.Effect<A, OttuRequestError | OttuInvalidInputError, OttuConfig | HttpClient.HttpClient> =>
-  Effect.gen(function* () {
-    const config = yield* OttuConfig
-    const client = yield* HttpClient.HttpClient
-    const method = call.method
-    const path = shownPath(call)
-    const body = call.body === undefined ? undefined : encodeBody(method, path, call.body)
-    if (body !== undefined && Either.isLeft(body)) return yield* body.left
-    const request = HttpClientRequest.make(method)(config.baseUrl + call.path, {
+): Either.Either<HttpClientRequest.HttpClientRequest, OttuInvalidInputError> => {
+  const body =
+    call.body === undefined ? undefined : encodeBody(call.method, shownPath(call), call.body)
+  if (body !== undefined && Either.isLeft(body)) return Either.left(body.left)
+  return Either.right(
+    HttpClientRequest.make(call.method)(config.baseUrl + call.path, {
       headers: {
         ...call.headers,
         accept: "application/json",
@@ -224,36 +227,83 @@ export const execute = <A, I>(
       },
       ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams }),
       ...(body === undefined ? {} : { body: body.right }),
-    })
-    const [response, text] = yield* client.execute(request).pipe(
-      Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
-      Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
-      Effect.catchAll((error) =>
-        Effect.fail(
-          new OttuTransportError({
-            method,
-            path,
-            reason: error.message.replaceAll(call.path, path),
-          }),
-        ),
-      ),
-      Effect.timeoutFail({
-        duration: config.timeout,
-        onTimeout: () => new OttuTimeoutError({ method, path, timeout: config.timeout }),
-      }),
-    )
-    yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
-    if (response.status >= 200 && response.status < 300) {
-      return yield* decodeSuccess(call, response.status, text)
-    }
-    const parsed = text === "" ? Either.right(undefined) : parseJson(text)
-    return yield* statusError(
-      { method, path, status: response.status, body: Either.getOrElse(parsed, () => text) },
+    }),
+  )
+}
+
+/** The answer of a call: its decoded success, or the tagged error of its status. */
+const answerOf = <A, I>(
+  call: Call<A, I>,
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+): Effect.Effect<A, OttuRequestError> => {
+  const { status } = response
+  const annotated = Effect.annotateCurrentSpan("http.response.status_code", status)
+  if (status >= 200 && status < 300) {
+    return Effect.zipRight(annotated, decodeSuccess(call, status, text))
+  }
+  const parsed = text === "" ? Either.right(undefined) : parseJson(text)
+  return Effect.zipRight(
+    annotated,
+    statusError(
+      {
+        method: call.method,
+        path: shownPath(call),
+        status,
+        body: Either.getOrElse(parsed, () => text),
+      },
       response.headers["retry-after"],
-    )
-  }).pipe(
+    ),
+  )
+}
+
+/**
+ * Sends one call to Ottu and returns its decoded answer, or a tagged error for every way it can
+ * fail. The timeout covers sending, the headers and reading the whole body; when it strikes, the
+ * request is aborted.
+ *
+ * **Details**: this is the hot path of every operation, so it is written as plain combinators
+ * (no generator), compiles each success decoder once, and leaves the HttpClient's own span off
+ * (the call's span is the one that counts).
+ */
+export const execute = <A, I>(
+  call: Call<A, I>,
+): Effect.Effect<A, OttuRequestError | OttuInvalidInputError, OttuConfig | HttpClient.HttpClient> =>
+  Effect.contextWithEffect(
+    (
+      context: Context.Context<OttuConfig | HttpClient.HttpClient>,
+    ): Effect.Effect<A, OttuRequestError | OttuInvalidInputError> => {
+      const config = Context.get(context, OttuConfig)
+      const request = requestOf(config, call)
+      if (Either.isLeft(request)) return Effect.fail(request.left)
+      const method = call.method
+      const path = shownPath(call)
+      return Context.get(context, HttpClient.HttpClient)
+        .execute(request.right)
+        .pipe(
+          Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+          Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
+          Effect.catchAll((error) =>
+            Effect.fail(
+              new OttuTransportError({
+                method,
+                path,
+                reason: error.message.replaceAll(call.path, path),
+              }),
+            ),
+          ),
+          (exchange) =>
+            timeoutFail(exchange, {
+              duration: config.timeout,
+              onTimeout: () => new OttuTimeoutError({ method, path, timeout: config.timeout }),
+            }),
+          Effect.flatMap(({ response, text }) => answerOf(call, response, text)),
+        )
+    },
+  ).pipe(
     Effect.withSpan(call.span, {
       kind: "client",
+      captureStackTrace: false,
       attributes: {
         "http.request.method": call.method,
         "http.route": call.route,

@@ -7,8 +7,10 @@
 import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
+import type { ParseOptions } from "effect/SchemaAST"
 import { InputIssue, OttuInvalidInputError } from "../OttuError.ts"
+import { decoderFor } from "./fastDecode.ts"
 
 /** Where a rejected input was going, for the error. */
 export interface Target {
@@ -20,20 +22,22 @@ export interface Target {
 export const invalid = (target: Target, field: string, message: string): OttuInvalidInputError =>
   new OttuInvalidInputError({ ...target, issues: [new InputIssue({ field, message })] })
 
+/** Every issue is reported, and unknown keys are refused. */
+const inputOptions: ParseOptions = { errors: "all", onExcessProperty: "error" }
+
 /** Decodes `input` with `schema`; unknown keys are rejected rather than silently dropped. */
 export const validate = <A, I>(
   schema: Schema.Schema<A, I>,
   input: unknown,
   target: Target,
 ): Effect.Effect<A, OttuInvalidInputError> =>
-  Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(input).pipe(
-    Either.mapLeft(
-      (error) =>
-        new OttuInvalidInputError({
-          ...target,
-          issues: ParseResult.ArrayFormatter.formatErrorSync(error).map(
-            (issue) => new InputIssue({ field: issue.path.join("."), message: issue.message }),
-          ),
-        }),
-    ),
+  Either.mapLeft(
+    decoderFor(schema, inputOptions)(input),
+    (error) =>
+      new OttuInvalidInputError({
+        ...target,
+        issues: ParseResult.ArrayFormatter.formatIssueSync(error).map(
+          (issue) => new InputIssue({ field: issue.path.join("."), message: issue.message }),
+        ),
+      }),
   )
