@@ -139,6 +139,24 @@ describe("Checkout.create", () => {
     )
   }
 
+  it.effect("names a bad optional enum field once, with the allowed values", () =>
+    Effect.gen(function* () {
+      const { exit } = yield* runRecorded(
+        Checkout.create({
+          ...minimal,
+          language: "secret-value",
+        } as unknown as Checkout.CreateInput),
+        { status: 201, json: sessionBody() },
+      )
+      const error = failureOf(exit)
+      expect(error._tag).toBe("OttuInvalidInputError")
+      if (error._tag === "OttuInvalidInputError") {
+        expect(error.issues.map((i) => i.field)).toEqual(["language"])
+        expect(error.issues[0]?.message).toBe('Expected "en" | "ar", actual "secret-value"')
+      }
+    }),
+  )
+
   it.effect("accepts a save-card checkout with amount 0", () =>
     Effect.gen(function* () {
       const { exit, requests } = yield* runRecorded(

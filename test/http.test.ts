@@ -86,6 +86,16 @@ describe("status to tagged error", () => {
     }),
   )
 
+  it.effect("400 refusal ({detail, operation, result}) keeps the detail and names no field", () =>
+    Effect.gen(function* () {
+      const body = { detail: "Amount exceeds balance", operation: "refund", result: "failed" }
+      const { exit } = yield* runRecorded(Checkout.retrieve(id), { status: 400, json: body })
+      const error = failureOf(exit)
+      expect(error).toMatchObject({ _tag: "OttuBadRequestError", detail: body.detail, errors: {} })
+      expect(error.message).not.toContain("result")
+    }),
+  )
+
   it.effect("429 keeps Retry-After in seconds and as an HTTP date", () =>
     Effect.gen(function* () {
       const seconds = yield* runRecorded(Checkout.retrieve(id), {

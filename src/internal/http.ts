@@ -108,7 +108,8 @@ const detailOf = (body: unknown): string | undefined => {
 
 /**
  * Flattens Django REST Framework error bodies into `field -> messages`, with dotted paths for
- * nested objects and list items (`notifications.sms`, `pg_codes.0`). `detail` is left out.
+ * nested objects and list items (`notifications.sms`, `pg_codes.0`). `detail` is left out, and so
+ * are the scalar members of a refusal that has one (`operation`, `result`).
  */
 export const fieldErrors = (body: unknown): Record<string, ReadonlyArray<string>> => {
   const out: Record<string, Array<string>> = {}
@@ -135,7 +136,14 @@ export const fieldErrors = (body: unknown): Record<string, ReadonlyArray<string>
     add(typeof envelope.field === "string" ? envelope.field : "", envelope.message)
     return out
   }
-  for (const [key, value] of Object.entries(body)) if (key !== "detail") walk(key, value)
+  // With a `detail`, the body is a refusal ({detail, operation, result}), not field errors: its
+  // other scalar members describe the refusal and are not fields.
+  const refusal = typeof body.detail === "string"
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== "detail" && !(refusal && !Array.isArray(value) && !Predicate.isRecord(value))) {
+      walk(key, value)
+    }
+  }
   return out
 }
 

@@ -22,6 +22,34 @@ export interface Target {
 export const invalid = (target: Target, field: string, message: string): OttuInvalidInputError =>
   new OttuInvalidInputError({ ...target, issues: [new InputIssue({ field, message })] })
 
+/**
+ * The issues of a failed decode, one per field where effect reports one per union member: an
+ * optional field's "Expected undefined" half is dropped, and a literal union's "Expected "en",
+ * actual …" / "Expected "ar", actual …" become "Expected "en" | "ar", actual …".
+ */
+const issuesOf = (error: ParseResult.ParseIssue): Array<InputIssue> => {
+  const byField = new Map<string, Array<string>>()
+  for (const issue of ParseResult.ArrayFormatter.formatIssueSync(error)) {
+    const field = issue.path.join(".")
+    byField.set(field, [...(byField.get(field) ?? []), issue.message])
+  }
+  return [...byField].flatMap(([field, messages]) =>
+    mergedMessages(messages).map((message) => new InputIssue({ field, message })),
+  )
+}
+
+const expectedPattern = /^Expected (.+), actual (.+)$/s
+
+/** Messages of one field, with the union halves merged. */
+const mergedMessages = (messages: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const meaningful = messages.filter((m) => !m.startsWith("Expected undefined"))
+  const kept = meaningful.length > 0 ? meaningful : messages
+  const expected = kept.map((m) => expectedPattern.exec(m))
+  const actual = expected[0]?.[2]
+  if (kept.length < 2 || expected.some((m) => m === null || m[2] !== actual)) return kept
+  return [`Expected ${expected.map((m) => m?.[1]).join(" | ")}, actual ${actual}`]
+}
+
 /** Every issue is reported, and unknown keys are refused. */
 const inputOptions: ParseOptions = { errors: "all", onExcessProperty: "error" }
 
@@ -36,8 +64,6 @@ export const validate = <A, I>(
     (error) =>
       new OttuInvalidInputError({
         ...target,
-        issues: ParseResult.ArrayFormatter.formatIssueSync(error).map(
-          (issue) => new InputIssue({ field: issue.path.join("."), message: issue.message }),
-        ),
+        issues: issuesOf(error),
       }),
   )
