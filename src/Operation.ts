@@ -11,7 +11,7 @@ import * as Schema from "effect/Schema"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
 import { ExternalOperationResult, InternalOperationResult } from "./internal/payloads.ts"
-import { Amount } from "./internal/primitives.ts"
+import { Amount, TrackingKey } from "./internal/primitives.ts"
 import { checkTarget, type Target, targetAttributes } from "./internal/target.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
 import { type OttuError, OttuOperationFailedError } from "./OttuError.ts"
@@ -84,12 +84,6 @@ export interface RefundOptions extends CaptureOptions {
 
 const path = "/b/pbl/v2/operation/"
 const where = { method: "POST", path } as const
-
-const TrackingKey = Schema.String.pipe(
-  Schema.pattern(/^[\x21-\x7e]{1,255}$/, {
-    message: () => "must be 1 to 255 printable ASCII characters without spaces",
-  }),
-)
 
 const PositiveAmount = Amount.pipe(
   Schema.filter((amount) => /[1-9]/.test(amount) || "must be greater than zero"),

@@ -12,6 +12,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as OttuAuth from "./OttuAuth.ts"
+import * as RequestOptions from "./RequestOptions.ts"
 
 /**
  * Which kind of gateways Ottu should list and use for the environment-scoped endpoints (payment
@@ -41,6 +42,13 @@ export interface Options {
   readonly baseUrl?: string | undefined
   /** The time one call may take, from sending to the last byte of the body. Default 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * The retry settings of every call made with this layer: `false` turns retries off, an object
+   * overrides some of the defaults (2 retries, backoff from 500 ms to 5 s, `Retry-After` up to
+   * 30 s). Only idempotent calls are ever retried; `RequestOptions.withRequestOptions` overrides
+   * this per call.
+   */
+  readonly retry?: false | RequestOptions.RetryOptions | undefined
 }
 
 /**
@@ -56,6 +64,8 @@ export interface Service {
   readonly environment: Environment
   readonly baseUrl: string
   readonly timeout: Duration.Duration
+  /** The retry settings of the layer, before per-call overrides. */
+  readonly retry: RequestOptions.RetryPolicy
   /** The `Authorization` header value, computed once and kept redacted. */
   readonly authorization: Redacted.Redacted<string>
 }
@@ -78,8 +88,9 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
  * Resolves options into the service value: base URL `https://<merchantId>` unless overridden,
- * environment `"sandbox"` and a 30 second timeout unless given. As in ottu-py, an empty
- * `baseUrl` or `customerId` counts as not given, and a zero timeout falls back to 30 seconds.
+ * environment `"sandbox"`, a 30 second timeout and the default retry settings unless given. As
+ * in ottu-py, an empty `baseUrl` or `customerId` counts as not given, and a zero timeout falls
+ * back to 30 seconds.
  *
  * @since 0.1.0
  * @category constructors
@@ -93,6 +104,7 @@ export const make = (options: Options): Service => {
     environment: options.environment ?? "sandbox",
     baseUrl: (options.baseUrl || `https://${options.merchantId}`).replace(/\/+$/, ""),
     timeout: Duration.greaterThan(timeout, Duration.zero) ? timeout : defaultTimeout,
+    retry: RequestOptions.retryPolicy(RequestOptions.defaultRetryPolicy, options.retry),
     authorization: OttuAuth.authorizationHeader(options.auth),
   }
 }

@@ -28,6 +28,8 @@ export * as OttuSandbox from "./OttuSandbox.ts"
 /** @since 0.1.0 */
 export * as PaymentMethods from "./PaymentMethods.ts"
 /** @since 0.1.0 */
+export * as RequestOptions from "./RequestOptions.ts"
+/** @since 0.1.0 */
 export * as Session from "./Session.ts"
 /** @since 0.1.0 */
 export * as Webhook from "./Webhook.ts"

@@ -7,6 +7,7 @@
  */
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpMethod from "@effect/platform/HttpMethod"
@@ -39,7 +40,9 @@ import {
   OttuUnexpectedStatusError,
   OttuUnsupportedMediaTypeError,
 } from "../OttuError.ts"
+import { boundedText } from "./body.ts"
 import { decoderFor } from "./fastDecode.ts"
+import { reliably } from "./retry.ts"
 import { timeoutFail } from "./timeout.ts"
 import { version } from "./version.ts"
 
@@ -282,31 +285,39 @@ export const execute = <A, I>(
       context: Context.Context<OttuConfig | HttpClient.HttpClient>,
     ): Effect.Effect<A, OttuRequestError | OttuInvalidInputError> => {
       const config = Context.get(context, OttuConfig)
-      const request = requestOf(config, call)
-      if (Either.isLeft(request)) return Effect.fail(request.left)
-      const method = call.method
-      const path = shownPath(call)
-      return Context.get(context, HttpClient.HttpClient)
-        .execute(request.right)
-        .pipe(
-          Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
-          Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
-          Effect.catchAll((error) =>
-            Effect.fail(
-              new OttuTransportError({
-                method,
-                path,
-                reason: error.message.replaceAll(call.path, path),
-              }),
+      const client = Context.get(context, HttpClient.HttpClient)
+      return reliably(
+        config,
+        call,
+        (call, timeout): Effect.Effect<A, OttuRequestError | OttuInvalidInputError> => {
+          const request = requestOf(config, call)
+          if (Either.isLeft(request)) return Effect.fail(request.left)
+          const method = call.method
+          const path = shownPath(call)
+          return client.execute(request.right).pipe(
+            Effect.flatMap((response) =>
+              Effect.map(boundedText(response, { method, path }), (text) => ({ response, text })),
             ),
-          ),
-          (exchange) =>
-            timeoutFail(exchange, {
-              duration: config.timeout,
-              onTimeout: () => new OttuTimeoutError({ method, path, timeout: config.timeout }),
-            }),
-          Effect.flatMap(({ response, text }) => answerOf(call, response, text)),
-        )
+            Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
+            // Only the client's own failures are transport errors (not the body-size refusal).
+            Effect.catchIf(HttpClientError.isHttpClientError, (error) =>
+              Effect.fail(
+                new OttuTransportError({
+                  method,
+                  path,
+                  reason: error.message.replaceAll(call.path, path),
+                }),
+              ),
+            ),
+            (exchange) =>
+              timeoutFail(exchange, {
+                duration: timeout,
+                onTimeout: () => new OttuTimeoutError({ method, path, timeout }),
+              }),
+            Effect.flatMap(({ response, text }) => answerOf(call, response, text)),
+          )
+        },
+      )
     },
   ).pipe(
     Effect.withSpan(call.span, {

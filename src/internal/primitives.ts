@@ -62,3 +62,10 @@ export const Email = Schema.String.pipe(
   Schema.maxLength(128),
   Schema.pattern(/^[^\s@]+@[^\s@]+$/, { message: () => "must be an e-mail address" }),
 )
+
+/** An operation's `Tracking-Key`: 1 to 255 printable ASCII characters, no spaces. */
+export const TrackingKey = Schema.String.pipe(
+  Schema.pattern(/^[\x21-\x7e]{1,255}$/, {
+    message: () => "must be 1 to 255 printable ASCII characters without spaces",
+  }),
+)

@@ -14,7 +14,10 @@ export const apiKey = "sk_test_Zm9vYmFyYmF6cXV4"
 /** The merchant host of the test configuration. */
 export const merchantId = "merchant.ottu.test"
 
-/** A configuration with an API key and a default customer. */
+/**
+ * A configuration with an API key and a default customer. Retries are off, so a test sees the
+ * error of its one canned reply; the retry tests turn them on.
+ */
 export const configLayer = (
   options?: Partial<OttuConfig.Options>,
 ): Layer.Layer<OttuConfig.OttuConfig> =>
@@ -22,6 +25,7 @@ export const configLayer = (
     merchantId,
     auth: OttuAuth.apiKey(Redacted.make(apiKey)),
     customerId: "cust-1",
+    retry: false,
     ...options,
   })
 

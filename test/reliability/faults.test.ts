@@ -1,0 +1,334 @@
+/**
+ * The SDK against a real loopback server that misbehaves: each fault gives its documented tagged
+ * error, or a successful retry where the policy allows one; over more than 1,000 injected faults
+ * no money-moving request without a `Tracking-Key` reaches the server twice; interrupted calls
+ * abort their requests and let the process exit.
+ *
+ * Needs the retry policy wired into `src/internal/http.ts`.
+ */
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { FetchHttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Exit, Layer, Redacted } from "effect"
+import {
+  Checkout,
+  Operation,
+  OttuAuth,
+  OttuConfig,
+  PaymentMethods,
+  RequestOptions,
+} from "../../src/index.ts"
+import { blindRepeats, type Fault, faultServer, type Received } from "../support/faults.ts"
+import { failureOf, sessionBody } from "../support/setup.ts"
+
+const sessionId = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
+const checkoutPath = "/b/checkout/v1/pymt-txn/"
+const operationPath = "/b/pbl/v2/operation/"
+
+/** The answer of a healthy Ottu for each endpoint the suite calls. */
+const healthy = (received: Received): Fault => {
+  if (received.path === operationPath) {
+    const { operation } = JSON.parse(received.body) as { readonly operation: string }
+    return { _tag: "Ok", json: { detail: "done", operation, result: "success" } }
+  }
+  if (received.path === "/b/pbl/v2/payment-methods/") {
+    return { _tag: "Ok", json: { customer_payment_methods: [], payment_methods: [] } }
+  }
+  return { _tag: "Ok", status: received.method === "POST" ? 201 : 200, json: sessionBody() }
+}
+
+const movesMoney = (r: Received) =>
+  r.method === "POST" && (r.path === checkoutPath || r.path === operationPath)
+
+/** The SDK on the fault server; quick retries so the suite stays fast. */
+const sdk = (
+  url: string,
+  retry: OttuConfig.Options["retry"] = { base: "1 millis", cap: "5 millis" },
+) =>
+  Layer.merge(
+    OttuConfig.layer({
+      merchantId: "faults.ottu.test",
+      auth: OttuAuth.apiKey(Redacted.make("fault-key")),
+      baseUrl: url,
+      timeout: "400 millis",
+      retry,
+    }),
+    FetchHttpClient.layer,
+  )
+
+const create = (order: string) =>
+  Checkout.create({
+    type: "e_commerce",
+    amount: "20.230",
+    currency_code: "KWD",
+    pg_codes: ["knet"],
+    order_no: order,
+  })
+
+/** Each fault once, with what an idempotent and a money-moving call end with. */
+const table: ReadonlyArray<{
+  readonly fault: Fault
+  /** The error tag, or `"retried"` when the next attempt succeeds. */
+  readonly idempotent: string
+  readonly moving: string
+}> = [
+  { fault: { _tag: "ResetBeforeAnswer" }, idempotent: "retried", moving: "OttuTransportError" },
+  { fault: { _tag: "ResetMidBody" }, idempotent: "retried", moving: "OttuTransportError" },
+  { fault: { _tag: "StallHeaders" }, idempotent: "retried", moving: "OttuTimeoutError" },
+  { fault: { _tag: "StallBody" }, idempotent: "retried", moving: "OttuTimeoutError" },
+  ...[500, 502, 503, 504].map((status) => ({
+    fault: { _tag: "Status", status } as const,
+    idempotent: "retried",
+    moving: "OttuServerError",
+  })),
+  {
+    fault: { _tag: "Status", status: 408 },
+    idempotent: "retried",
+    moving: "OttuUnexpectedStatusError",
+  },
+  {
+    fault: { _tag: "Status", status: 501 },
+    idempotent: "OttuServerError",
+    moving: "OttuServerError",
+  },
+  {
+    fault: { _tag: "Status", status: 404 },
+    idempotent: "OttuNotFoundError",
+    moving: "OttuNotFoundError",
+  },
+  {
+    fault: { _tag: "RateLimited", retryAfter: "0" },
+    idempotent: "retried",
+    moving: "OttuRateLimitedError",
+  },
+  {
+    fault: { _tag: "RateLimited", retryAfter: "Thu, 01 Jan 1970 00:00:00 GMT" },
+    idempotent: "retried",
+    moving: "OttuRateLimitedError",
+  },
+  {
+    fault: { _tag: "RateLimited", retryAfter: "120" },
+    idempotent: "OttuRateLimitedError",
+    moving: "OttuRateLimitedError",
+  },
+  { fault: { _tag: "Html" }, idempotent: "OttuDecodeError", moving: "OttuDecodeError" },
+  { fault: { _tag: "TruncatedJson" }, idempotent: "OttuDecodeError", moving: "OttuDecodeError" },
+  { fault: { _tag: "WrongContentType" }, idempotent: "OttuDecodeError", moving: "OttuDecodeError" },
+  {
+    fault: { _tag: "HugeBody", bytes: 64 * 1024 * 1024 },
+    idempotent: "OttuDecodeError",
+    moving: "OttuDecodeError",
+  },
+]
+
+describe("faults, one by one", () => {
+  for (const { fault, idempotent, moving } of table) {
+    const name = `${fault._tag}${"status" in fault ? ` ${fault.status}` : ""}${"retryAfter" in fault ? ` (Retry-After: ${fault.retryAfter})` : ""}`
+
+    it.live(
+      `${name}: a retrieve ${idempotent === "retried" ? "succeeds on retry" : `fails with ${idempotent}`}`,
+      () =>
+        Effect.gen(function* () {
+          const server = yield* faultServer(healthy)
+          server.plan(fault)
+          const exit = yield* Effect.exit(
+            Checkout.retrieve(sessionId).pipe(Effect.provide(sdk(server.url))),
+          )
+          if (idempotent === "retried") {
+            expect(Exit.isSuccess(exit)).toBe(true)
+            expect(server.received()).toHaveLength(2)
+          } else {
+            expect(failureOf(exit)._tag).toBe(idempotent)
+            expect(server.received()).toHaveLength(1)
+          }
+        }).pipe(Effect.scoped),
+    )
+
+    it.live(`${name}: a checkout create fails with ${moving}, sent once`, () =>
+      Effect.gen(function* () {
+        const server = yield* faultServer(healthy)
+        server.plan(fault)
+        const exit = yield* Effect.exit(create("order-1").pipe(Effect.provide(sdk(server.url))))
+        expect(failureOf(exit)._tag).toBe(moving)
+        expect(server.received()).toHaveLength(1)
+      }).pipe(Effect.scoped),
+    )
+  }
+
+  it.live("a 429 carries Retry-After when the SDK gives up", () =>
+    Effect.gen(function* () {
+      const server = yield* faultServer(healthy)
+      server.plan({ _tag: "RateLimited", retryAfter: "120" })
+      const exit = yield* Effect.exit(
+        Checkout.retrieve(sessionId).pipe(Effect.provide(sdk(server.url))),
+      )
+      expect(failureOf(exit)).toMatchObject({
+        _tag: "OttuRateLimitedError",
+        retryAfter: Duration.seconds(120),
+      })
+    }).pipe(Effect.scoped),
+  )
+
+  it.live("retries stop after two: the third failure is returned", () =>
+    Effect.gen(function* () {
+      const server = yield* faultServer(healthy)
+      server.plan(...Array.from({ length: 3 }, () => ({ _tag: "Status", status: 503 }) as const))
+      const exit = yield* Effect.exit(
+        Checkout.retrieve(sessionId).pipe(Effect.provide(sdk(server.url))),
+      )
+      expect(failureOf(exit)).toMatchObject({ _tag: "OttuServerError", status: 503 })
+      expect(server.received()).toHaveLength(3)
+    }).pipe(Effect.scoped),
+  )
+})
+
+/** A tiny deterministic generator, so a failing run can be replayed. */
+const generator = (seed: number) => {
+  let state = seed
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31
+    return state / 2 ** 31
+  }
+}
+
+/** A call of the bulk run: its kind, and its exit as a value. */
+const call = <A, E extends { readonly _tag: string }, R>(
+  kind: "moving" | "keyed" | "read",
+  effect: Effect.Effect<A, E, R>,
+) =>
+  Effect.map(Effect.exit(effect), (exit) => ({
+    kind,
+    exit: exit as Exit.Exit<unknown, { readonly _tag: string }>,
+  }))
+
+/** Faults that answer at once (the stalls are covered above). */
+const quickFaults: ReadonlyArray<Fault> = [
+  { _tag: "ResetBeforeAnswer" },
+  { _tag: "ResetMidBody" },
+  { _tag: "Status", status: 500 },
+  { _tag: "Status", status: 502 },
+  { _tag: "Status", status: 503 },
+  { _tag: "Status", status: 504 },
+  { _tag: "RateLimited", retryAfter: "0" },
+]
+
+const transientTags = new Set(["OttuTransportError", "OttuServerError", "OttuRateLimitedError"])
+
+describe("faults in bulk", () => {
+  it.live(
+    "over 1,000 injected faults, no money-moving request without a key arrives twice",
+    () =>
+      Effect.gen(function* () {
+        const random = generator(7)
+        let injected = 0
+        const server = yield* faultServer((received) => {
+          if (random() < 0.6) {
+            injected++
+            return quickFaults[Math.floor(random() * quickFaults.length)] as Fault
+          }
+          return healthy(received)
+        })
+        const kinds = ["moving", "moving", "keyed", "read", "read"] as const
+        const calls = Array.from({ length: 1200 }, (_, i) => {
+          const target = { session_id: `s${i.toString(16).padStart(8, "0")}` }
+          switch (i % 5) {
+            case 0:
+              return call("moving", create(`order-${i}`))
+            case 1:
+              return call("moving", Operation.refund(target, { amount: "1.000" }))
+            case 2:
+              return call(
+                "keyed",
+                Operation.capture(target).pipe(
+                  RequestOptions.withRequestOptions({ trackingKey: "auto" }),
+                ),
+              )
+            case 3:
+              return call("read", Checkout.retrieve(sessionId))
+            default:
+              return call(
+                "read",
+                PaymentMethods.list({ plugin: "e_commerce", currencies: ["KWD"] }),
+              )
+          }
+        })
+        const count = (kind: string) => calls.filter((_, i) => kinds[i % 5] === kind).length
+        const exits = yield* Effect.all(calls, { concurrency: 16 }).pipe(
+          Effect.provide(sdk(server.url)),
+        )
+        const received = server.received()
+
+        expect(injected).toBeGreaterThanOrEqual(1000)
+        expect(blindRepeats(received, movesMoney)).toStrictEqual([])
+        // Each unkeyed money-moving call reached the server exactly once.
+        const unkeyed = received.filter((r) => movesMoney(r) && r.trackingKey === undefined)
+        expect(unkeyed).toHaveLength(count("moving"))
+        // Keyed operations were retried, always under the same key with the same body.
+        const byKey = new Map<string, Set<string>>()
+        for (const r of received) {
+          if (r.trackingKey === undefined) continue
+          byKey.set(r.trackingKey, (byKey.get(r.trackingKey) ?? new Set()).add(r.bodyDigest))
+        }
+        expect(byKey.size).toBe(count("keyed"))
+        for (const digests of byKey.values()) expect(digests.size).toBe(1)
+        expect(received.filter((r) => r.trackingKey !== undefined).length).toBeGreaterThan(
+          byKey.size,
+        )
+        // Every failure is a documented transient error; retried calls mostly succeed.
+        for (const { exit } of exits) {
+          if (Exit.isFailure(exit)) expect(transientTags).toContain(failureOf(exit)._tag)
+        }
+        const succeeded = (kind: string) =>
+          exits.filter((e) => e.kind === kind && Exit.isSuccess(e.exit)).length /
+          exits.filter((e) => e.kind === kind).length
+        expect(succeeded("read")).toBeGreaterThan(succeeded("moving"))
+        expect(succeeded("keyed")).toBeGreaterThan(succeeded("moving"))
+      }).pipe(Effect.scoped),
+    30_000,
+  )
+})
+
+describe("cancellation", () => {
+  it.live(
+    "interrupted calls abort their requests and the process exits promptly",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* faultServer(() => ({ _tag: "StallHeaders" }))
+        const script = fileURLToPath(new URL("./burst.ts", import.meta.url))
+        const runtime = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
+        const [command, ...args] =
+          runtime.Bun !== undefined
+            ? [process.execPath, script]
+            : runtime.Deno !== undefined
+              ? [process.execPath, "run", "-A", script]
+              : [process.execPath, "--import", "tsx", script]
+        const outcome = yield* Effect.async<{
+          readonly code: number | null
+          readonly output: string
+          readonly lingered: number
+        }>((resume) => {
+          const child = spawn(command as string, args, {
+            env: { ...process.env, FAULT_URL: server.url, DENO_NO_UPDATE_CHECK: "1" },
+            stdio: ["ignore", "pipe", "inherit"],
+          })
+          let output = ""
+          let doneAt = 0
+          child.stdout.on("data", (chunk: Buffer) => {
+            output += chunk.toString()
+            if (doneAt === 0 && output.includes("interrupted")) doneAt = Date.now()
+          })
+          const kill = setTimeout(() => child.kill("SIGKILL"), 20_000)
+          child.on("exit", (code) => {
+            clearTimeout(kill)
+            resume(Effect.succeed({ code, output, lingered: Date.now() - doneAt }))
+          })
+        })
+        expect(outcome.output).toContain("interrupted 200 calls")
+        expect(outcome.code).toBe(0)
+        expect(outcome.lingered).toBeLessThan(3000)
+        expect(server.received().length).toBeGreaterThan(0)
+      }).pipe(Effect.scoped),
+    30_000,
+  )
+})
