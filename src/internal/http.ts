@@ -41,8 +41,9 @@ import {
   OttuUnsupportedMediaTypeError,
 } from "../OttuError.ts"
 import { boundedText } from "./body.ts"
+import { withoutConnectionReuse } from "./connection.ts"
 import { decoderFor } from "./fastDecode.ts"
-import { reliably } from "./retry.ts"
+import { isIdempotent, reliably } from "./retry.ts"
 import { timeoutFail } from "./timeout.ts"
 import { version } from "./version.ts"
 
@@ -294,10 +295,14 @@ export const execute = <A, I>(
           if (Either.isLeft(request)) return Effect.fail(request.left)
           const method = call.method
           const path = shownPath(call)
-          return client.execute(request.right).pipe(
-            Effect.flatMap((response) =>
-              Effect.map(boundedText(response, { method, path }), (text) => ({ response, text })),
-            ),
+          const exchange = client
+            .execute(request.right)
+            .pipe(
+              Effect.flatMap((response) =>
+                Effect.map(boundedText(response, { method, path }), (text) => ({ response, text })),
+              ),
+            )
+          return (isIdempotent(call) ? exchange : withoutConnectionReuse(exchange)).pipe(
             Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
             // Only the client's own failures are transport errors (not the body-size refusal).
             Effect.catchIf(HttpClientError.isHttpClientError, (error) =>
