@@ -4,6 +4,7 @@ import { Effect, Exit, Layer, Option } from "effect"
 import { Cards } from "../src/index.ts"
 import {
   apiKey,
+  cardBody,
   configLayer,
   failureOf,
   merchantId,
@@ -16,23 +17,8 @@ const listPath = "/b/pbl/v2/card/"
 const route = "/b/pbl/v2/card/{token}/"
 const token = "9923965822244314"
 
-/** A `Card` as Ottu lists it: every documented field present. */
-const card = (fields: Record<string, unknown> = {}) => ({
-  brand: "MASTERCARD",
-  customer_id: "cust-1",
-  cvv_required: false,
-  expiry_month: "01",
-  expiry_year: "39",
-  is_expired: false,
-  is_preferred: true,
-  name_on_card: "Ali",
-  number: "**** 0008",
-  pg_code: "credit-card",
-  pg_name: "mpgs",
-  token,
-  agreements: ["A123456789"],
-  ...fields,
-})
+/** A `Card` as Ottu lists it. */
+const card = (fields: Record<string, unknown> = {}) => cardBody({ token, ...fields })
 
 const older = card({
   token: "8812854711133203",

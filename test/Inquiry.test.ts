@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit } from "effect"
 import { Inquiry } from "../src/index.ts"
-import { apiKey, failureOf, merchantId, runRecorded, successOf } from "./support/setup.ts"
+import { apiKey, cardBody, failureOf, merchantId, runRecorded, successOf } from "./support/setup.ts"
 import { captureTelemetry } from "./support/telemetry.ts"
 
 const path = "/b/pbl/v2/inquiry/"
@@ -47,21 +47,8 @@ const payment = {
   signature: "6d3bb0a1c9e2f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3",
   state: "paid",
   timestamp_utc: "2026-11-27 10:00:00",
-  token: {
-    brand: "MASTERCARD",
-    customer_id: "cust-1",
-    cvv_required: false,
-    expiry_month: "01",
-    expiry_year: "39",
-    is_expired: false,
-    is_preferred: true,
-    name_on_card: "Ali",
-    number: "**** 0008",
-    pg_code: "credit-card",
-    pg_name: "mpgs",
-    token: "9923965822244314",
-    agreements: ["A123456789"],
-  },
+  token: cardBody(),
+
   transactions: [],
   voided_amount: "0.000",
   brand_new_field: { kept: true },

@@ -15,7 +15,7 @@ import {
   Webhook,
   WebhookReceiver,
 } from "../src/index.ts"
-import { apiKey, configLayer, runRecorded } from "./support/setup.ts"
+import { apiKey, cardBody, configLayer, runRecorded } from "./support/setup.ts"
 import { captureTelemetry, type RecordedSpan } from "./support/telemetry.ts"
 
 const webhookKey = "whk_Q2hlY2tNZUlmWW91Q2Fu"
@@ -102,21 +102,7 @@ describe("the webhook key", () => {
 })
 
 describe("card tokens", () => {
-  const card = (cardToken: string) => ({
-    brand: "MASTERCARD",
-    customer_id: "cust-1",
-    cvv_required: false,
-    expiry_month: "01",
-    expiry_year: "39",
-    is_expired: false,
-    is_preferred: true,
-    name_on_card: "Ali",
-    number: "**** 0008",
-    pg_code: "credit-card",
-    pg_name: "mpgs",
-    token: cardToken,
-    agreements: [],
-  })
+  const card = (cardToken: string) => cardBody({ token: cardToken, agreements: [] })
 
   for (const status of [204, 404, 409, 500]) {
     it.effect(`a removal answered ${status} keeps the token out of errors, logs and spans`, () =>

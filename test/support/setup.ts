@@ -73,3 +73,21 @@ export const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
   if (Exit.isFailure(exit)) throw new Error(`expected a success, got ${String(exit.cause)}`)
   return exit.value
 }
+
+/** A saved card as Ottu lists it, every documented field present. */
+export const cardBody = (fields: Record<string, unknown> = {}) => ({
+  brand: "MASTERCARD",
+  customer_id: "cust-1",
+  cvv_required: false,
+  expiry_month: "01",
+  expiry_year: "39",
+  is_expired: false,
+  is_preferred: true,
+  name_on_card: "Ali",
+  number: "**** 0008",
+  pg_code: "credit-card",
+  pg_name: "mpgs",
+  token: "9923965822244314",
+  agreements: ["A123456789"],
+  ...fields,
+})
