@@ -342,3 +342,22 @@ describe("Checkout.retrieve, update, replace", () => {
     }),
   )
 })
+
+describe("unreadable input", () => {
+  it.effect("an object whose toString is not a function is refused, not a crash", () =>
+    Effect.gen(function* () {
+      const weird = {
+        type: [{ toString: null }],
+        amount: "1.000",
+        currency_code: "KWD",
+        pg_codes: ["k"],
+      }
+      const { exit, requests } = yield* runRecorded(
+        Checkout.create(weird as unknown as Checkout.CreateInput),
+        { status: 201, json: sessionBody() },
+      )
+      expect(failureOf(exit)._tag).toBe("OttuInvalidInputError")
+      expect(requests).toHaveLength(0)
+    }),
+  )
+})

@@ -58,12 +58,15 @@ export const validate = <A, I>(
   schema: Schema.Schema<A, I>,
   input: unknown,
   target: Target,
-): Effect.Effect<A, OttuInvalidInputError> =>
-  Either.mapLeft(
-    decoderFor(schema, inputOptions)(input),
-    (error) =>
-      new OttuInvalidInputError({
-        ...target,
-        issues: issuesOf(error),
-      }),
-  )
+): Effect.Effect<A, OttuInvalidInputError> => {
+  try {
+    return Either.mapLeft(
+      decoderFor(schema, inputOptions)(input),
+      (error) => new OttuInvalidInputError({ ...target, issues: issuesOf(error) }),
+    )
+  } catch {
+    // effect's decoder throws on values it cannot print (an object whose `toString` is not a
+    // function): such input is refused like any other.
+    return Either.left(invalid(target, "", "the input holds a value that cannot be read"))
+  }
+}
