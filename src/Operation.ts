@@ -136,18 +136,23 @@ const operation =
     })
 
 /**
+ * The signature every operation shares, with its own options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Run<O extends Options> = (
+  target: Target,
+  options?: O,
+) => Effect.Effect<OperationResult, OperationError, OttuConfig | HttpClient.HttpClient>
+
+/**
  * Cancels a transaction that was not paid yet (`created`, `pending`, `attempted`, `cod`).
  *
  * @since 0.1.0
  * @category operations
  */
-export const cancel: (
-  target: Target,
-  options?: Options,
-) => Effect.Effect<OperationResult, OperationError, OttuConfig | HttpClient.HttpClient> = operation(
-  "cancel",
-  plain,
-)
+export const cancel: Run<Options> = operation("cancel", plain)
 
 /**
  * Expires a transaction that was not paid yet (`created`, `pending`, `attempted`).
@@ -155,13 +160,7 @@ export const cancel: (
  * @since 0.1.0
  * @category operations
  */
-export const expire: (
-  target: Target,
-  options?: Options,
-) => Effect.Effect<OperationResult, OperationError, OttuConfig | HttpClient.HttpClient> = operation(
-  "expire",
-  plain,
-)
+export const expire: Run<Options> = operation("expire", plain)
 
 /**
  * Deletes a transaction: a soft delete for `paid`, `authorized` and `cod`, a hard one otherwise.
@@ -169,13 +168,7 @@ export const expire: (
  * @since 0.1.0
  * @category operations
  */
-const remove: (
-  target: Target,
-  options?: Options,
-) => Effect.Effect<OperationResult, OperationError, OttuConfig | HttpClient.HttpClient> = operation(
-  "delete",
-  plain,
-)
+const remove: Run<Options> = operation("delete", plain)
 
 /**
  * Captures an `authorized` transaction, fully or partly (`amount`); never more than authorized.
@@ -190,13 +183,7 @@ const remove: (
  * @since 0.1.0
  * @category operations
  */
-export const capture: (
-  target: Target,
-  options?: CaptureOptions,
-) => Effect.Effect<OperationResult, OperationError, OttuConfig | HttpClient.HttpClient> = operation(
-  "capture",
-  withAmount,
-)
+export const capture: Run<CaptureOptions> = operation("capture", withAmount)
 
 /**
  * Refunds a `paid` (or captured) transaction, fully or partly (`amount`). Ottu refuses more than
@@ -207,13 +194,7 @@ export const capture: (
  * @since 0.1.0
  * @category operations
  */
-export const refund: (
-  target: Target,
-  options?: RefundOptions,
-) => Effect.Effect<OperationResult, OperationError, OttuConfig | HttpClient.HttpClient> = operation(
-  "refund",
-  withDestination,
-)
+export const refund: Run<RefundOptions> = operation("refund", withDestination)
 
 /**
  * Voids an `authorized` transaction: the whole authorization is released.
@@ -221,13 +202,7 @@ export const refund: (
  * @since 0.1.0
  * @category operations
  */
-const voidAuthorization: (
-  target: Target,
-  options?: Options,
-) => Effect.Effect<OperationResult, OperationError, OttuConfig | HttpClient.HttpClient> = operation(
-  "void",
-  plain,
-)
+const voidAuthorization: Run<Options> = operation("void", plain)
 
 /** `delete` and `void` are reserved words: the functions are exported under those names. */
 export { remove as delete, voidAuthorization as void }

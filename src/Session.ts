@@ -146,17 +146,7 @@ export type OperationOptions<O extends Operation.Options> = O & {
 
 /** The target given, or the current session; the operation; then the refresh ottu-py does. */
 const operate =
-  <O extends Operation.Options>(
-    run: (
-      target: Operation.Target,
-      options?: O,
-    ) => Effect.Effect<
-      Operation.OperationResult,
-      Operation.OperationError,
-      OttuConfig | HttpClient.HttpClient
-    >,
-    refreshAfter: boolean,
-  ) =>
+  <O extends Operation.Options>(run: Operation.Run<O>, refreshAfter: boolean) =>
   (
     options?: OperationOptions<O>,
   ): Effect.Effect<Operation.OperationResult, Operation.OperationError, Requirements> =>
