@@ -13,8 +13,8 @@
  */
 import * as crypto from "node:crypto"
 import process from "node:process"
-import { type Engine, engine, engines } from "../src/internal/hmac.ts"
-import { standard } from "../src/internal/signedMessage.ts"
+import { type Engine, engine, engines } from "../src/Webhook/hmac.ts"
+import { standard } from "../src/Webhook/signedMessage.ts"
 import * as Webhook from "../src/Webhook.ts"
 import { currentRuntime, median } from "./measure.ts"
 

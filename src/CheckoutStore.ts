@@ -67,7 +67,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as AutoDebit from "./AutoDebit.ts"
-import * as Memory from "./store/memory.ts"
+import * as Memory from "./CheckoutStore/memory.ts"
 import {
   type Answer,
   OttuStoreError,
@@ -76,8 +76,8 @@ import {
   type Service,
   type StoredCheckout,
   type StoredEvent,
-} from "./store/model.ts"
-import * as Tracking from "./store/tracking.ts"
+} from "./CheckoutStore/model.ts"
+import * as Tracking from "./CheckoutStore/tracking.ts"
 import type * as Webhook from "./Webhook.ts"
 
 /**
@@ -95,7 +95,7 @@ export type {
   Service,
   StoredCheckout,
   StoredEvent,
-} from "./store/model.ts"
+} from "./CheckoutStore/model.ts"
 
 /**
  * `OttuStoreError`: the store's database failed (the `SqlError` is the `cause`).
@@ -103,7 +103,7 @@ export type {
  * @since 0.1.0
  * @category errors
  */
-export { OttuStoreError } from "./store/model.ts"
+export { OttuStoreError } from "./CheckoutStore/model.ts"
 
 /**
  * The checkout store.
@@ -131,7 +131,7 @@ export const layerMemory: Layer.Layer<CheckoutStore> = Layer.effect(CheckoutStor
 
 /** The SQL store's module, loaded on first use. */
 const sqlStore = Effect.tryPromise({
-  try: () => import("./store/sql.ts"),
+  try: () => import("./CheckoutStore/sql.ts"),
   catch: (cause) =>
     new OttuStoreError({
       operation: "open",
@@ -200,7 +200,7 @@ export const layerSqlite = (
     Layer.unwrapEffect(
       Effect.map(
         Effect.tryPromise({
-          try: () => import("./internal/sqliteClient.ts"),
+          try: () => import("./CheckoutStore/sqliteClient.ts"),
           catch: (cause) =>
             new OttuStoreError({ operation: "open", reason: "SQLite could not be loaded", cause }),
         }),

@@ -10,7 +10,7 @@
  * Ottu's throttling); saved cards list and delete; auto-debit on both paths. The control API
  * ({@link pay}, {@link session}, {@link events}) plays the customer and lets tests look inside.
  *
- * The simulator itself lives in `src/sandbox/`, one module per concept; this module is its
+ * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
  * public face.
  *
  * @since 0.1.0
@@ -27,19 +27,19 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
-import { clientOf } from "./sandbox/client.ts"
-import { type Delivery, dispatch, makeCourier } from "./sandbox/delivery.ts"
-import type { PaymentPayload } from "./sandbox/payloads.ts"
-import * as Payments from "./sandbox/payments.ts"
-import { app } from "./sandbox/router.ts"
-import { type SessionSnapshot, snapshotOf } from "./sandbox/snapshot.ts"
+import { clientOf } from "./OttuSandbox/client.ts"
+import { type Delivery, dispatch, makeCourier } from "./OttuSandbox/delivery.ts"
+import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
+import * as Payments from "./OttuSandbox/payments.ts"
+import { app } from "./OttuSandbox/router.ts"
+import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
 import {
   type Env,
   makeState,
   SandboxEnv,
   type SandboxEvent,
   type SandboxState,
-} from "./sandbox/state.ts"
+} from "./OttuSandbox/state.ts"
 
 /**
  * The state models: `SandboxState` and what it holds (`SandboxSession`s with their
@@ -48,28 +48,28 @@ import {
  * @since 0.1.0
  * @category models
  */
-export type { Delivery } from "./sandbox/delivery.ts"
+export type { Delivery } from "./OttuSandbox/delivery.ts"
 /**
  * The gateway models: `Gateway`, `PaymentService` and `Plugin`.
  *
  * @since 0.1.0
  * @category models
  */
-export type { Gateway, PaymentService, Plugin } from "./sandbox/gateways.ts"
+export type { Gateway, PaymentService, Plugin } from "./OttuSandbox/gateways.ts"
 /**
  * The sandbox's gateway catalogue: `pgCodes` names its gateways, `gateways` describes them.
  *
  * @since 0.1.0
  * @category catalogue
  */
-export { gateways, pgCodes } from "./sandbox/gateways.ts"
+export { gateways, pgCodes } from "./OttuSandbox/gateways.ts"
 /**
  * The lifecycle models (API reference §12): `CheckoutState`, `AttemptOutcome` and `Operation`.
  *
  * @since 0.1.0
  * @category models
  */
-export type { AttemptOutcome, CheckoutState, Operation } from "./sandbox/lifecycle.ts"
+export type { AttemptOutcome, CheckoutState, Operation } from "./OttuSandbox/lifecycle.ts"
 /**
  * The bodies the sandbox answers with and logs as events: `PaymentPayload` (§13.2),
  * `OperationPayload` (§13.3), `CardPayload` (§9.1) and `ChildPayment`.
@@ -82,14 +82,14 @@ export type {
   ChildPayment,
   OperationPayload,
   PaymentPayload,
-} from "./sandbox/payloads.ts"
+} from "./OttuSandbox/payloads.ts"
 /**
  * The options of {@link pay}: `PayOptions`.
  *
  * @since 0.1.0
  * @category control
  */
-export type { PayOptions } from "./sandbox/payments.ts"
+export type { PayOptions } from "./OttuSandbox/payments.ts"
 /**
  * `SandboxControlError`: a control call the sandbox refuses (unknown session, foreign gateway, a
  * state that takes no such attempt, a card that cannot be saved).
@@ -97,14 +97,14 @@ export type { PayOptions } from "./sandbox/payments.ts"
  * @since 0.1.0
  * @category errors
  */
-export { SandboxControlError } from "./sandbox/payments.ts"
+export { SandboxControlError } from "./OttuSandbox/payments.ts"
 /**
  * A session as {@link session} shows it: `SessionSnapshot`, with its `ChildSnapshot`s.
  *
  * @since 0.1.0
  * @category models
  */
-export type { ChildSnapshot, SessionSnapshot } from "./sandbox/snapshot.ts"
+export type { ChildSnapshot, SessionSnapshot } from "./OttuSandbox/snapshot.ts"
 
 export type {
   Attempt,
@@ -114,7 +114,7 @@ export type {
   SandboxSession,
   SandboxState,
   SavedCard,
-} from "./sandbox/state.ts"
+} from "./OttuSandbox/state.ts"
 
 /**
  * How to build a sandbox.

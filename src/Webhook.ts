@@ -32,11 +32,11 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { equalInConstantTime, hmacSha256Hex } from "./internal/hmac.ts"
-import { numberLiterals } from "./internal/jsonNumbers.ts"
+import { equalInConstantTime, hmacSha256Hex } from "./Webhook/hmac.ts"
+import { numberLiterals } from "./Webhook/jsonNumbers.ts"
 import * as payloads from "./internal/payloads.ts"
-import type { NumberLiteral, Payload } from "./internal/signedMessage.ts"
-import * as signed from "./internal/signedMessage.ts"
+import type { NumberLiteral, Payload } from "./Webhook/signedMessage.ts"
+import * as signed from "./Webhook/signedMessage.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Signatures

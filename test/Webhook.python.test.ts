@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { Webhook } from "../src/index.ts"
-import { pythonNumberFromLiteral, pythonStr } from "../src/internal/pythonText.ts"
+import { pythonNumberFromLiteral, pythonStr } from "../src/Webhook/pythonText.ts"
 
 /** A JSON value and the text Python's `str()` gives it. */
 const texts: ReadonlyArray<readonly [json: string, python: string]> = [

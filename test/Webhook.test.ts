@@ -7,9 +7,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Exit, Redacted, Schema } from "effect"
 import fc from "fast-check"
 import { Webhook } from "../src/index.ts"
-import { type Engine, engine, engines } from "../src/internal/hmac.ts"
-import { numberLiterals } from "../src/internal/jsonNumbers.ts"
-import { standard, subscription } from "../src/internal/signedMessage.ts"
+import { type Engine, engine, engines } from "../src/Webhook/hmac.ts"
+import { numberLiterals } from "../src/Webhook/jsonNumbers.ts"
+import { standard, subscription } from "../src/Webhook/signedMessage.ts"
 
 type Payload = Record<string, unknown>
 
