@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Cards from "./Cards.ts"
 import * as Checkout from "./Checkout.ts"
+import { endpoints } from "./internal/endpoints.ts"
 import { gatewayCodes, inStep } from "./internal/flow.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
@@ -61,10 +62,10 @@ export const ChargeParams = Schema.Struct({
  */
 export type Endpoint = "auto-debit" | "payment/auto-debit"
 
-const paths: Record<Endpoint, string> = {
-  "auto-debit": "/b/pbl/v2/auto-debit/",
-  "payment/auto-debit": "/b/pbl/v2/payment/auto-debit/",
-}
+const chargeEndpoints = {
+  "auto-debit": endpoints.autoDebit,
+  "payment/auto-debit": endpoints.paymentAutoDebit,
+} as const satisfies Record<Endpoint, unknown>
 
 /** Results that mean the card was (or is being) charged. */
 const charged = new Set(["success", "pending"])
@@ -85,13 +86,12 @@ export const charge = (
   OttuConfig | HttpClient.HttpClient
 > =>
   Effect.gen(function* () {
-    const path = paths[options?.endpoint ?? "auto-debit"]
-    const where = { method: "POST", path } as const
+    const endpoint = chargeEndpoints[options?.endpoint ?? "auto-debit"]
+    const where = { method: endpoint.method, path: endpoint.route }
     const body = yield* validate(ChargeParams, params, where)
     const payment = yield* execute({
-      ...where,
-      route: path,
-      span: "Ottu.AutoDebit.charge",
+      endpoint,
+      path: endpoint.route,
       attributes: { "ottu.session_id": body.session_id },
       body: { _tag: "Json", value: body },
       success: Payment,
@@ -207,7 +207,7 @@ const TokenValue = ChargeParams.fields.token
  */
 const tokenFor = (customer: string, agreement: string, given: string | undefined) =>
   Effect.flatMap(foundToken(customer, agreement, given), (token) =>
-    validate(TokenValue, token, { method: "POST", path: paths["auto-debit"] }),
+    validate(TokenValue, token, { method: "POST", path: endpoints.autoDebit.route }),
   )
 
 const foundToken = (customer: string, agreement: string, given: string | undefined) =>

@@ -8,6 +8,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { endpoints, pathOf } from "./internal/endpoints.ts"
 import { execute } from "./internal/http.ts"
 import { invalid, validate } from "./internal/input.ts"
 import { Card as CardSchema } from "./internal/payloads.ts"
@@ -52,8 +53,8 @@ const CardList = Schema.Union(
   }),
 )
 
-const listPath = "/b/pbl/v2/card/"
-const itemRoute = `${listPath}{token}/`
+const listPath = endpoints.cardsList.route
+const itemRoute = endpoints.cardsRemove.route
 
 /** The customer given, or the configured one; refused when there is neither. */
 const customerOf = (given: string | undefined, where: { method: string; path: string }) =>
@@ -79,9 +80,8 @@ export const list = (
     const filters = yield* validate(ListParams, params ?? {}, where)
     const { customer, environment } = yield* customerOf(filters.customer_id, where)
     return yield* execute({
-      ...where,
-      route: listPath,
-      span: "Ottu.Cards.list",
+      endpoint: endpoints.cardsList,
+      path: listPath,
       attributes: { "ottu.customer_id": customer },
       body: { _tag: "Json", value: { ...filters, customer_id: customer, type: environment } },
       success: CardList,
@@ -116,11 +116,8 @@ export const remove = (
     yield* validate(PathId, token, where)
     const { customer, environment } = yield* customerOf(options?.customer_id, where)
     yield* execute({
-      method: "DELETE",
-      path: `${listPath}${token}/`,
-      route: itemRoute,
-      redactPath: true,
-      span: "Ottu.Cards.remove",
+      endpoint: endpoints.cardsRemove,
+      path: pathOf(endpoints.cardsRemove, { token }),
       attributes: { "ottu.customer_id": customer },
       urlParams: { customer_id: customer, type: environment },
       success: Schema.Unknown,

@@ -7,6 +7,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { type Endpoint, endpoints, pathOf } from "./internal/endpoints.ts"
 import { gatewayCodes, inStep } from "./internal/flow.ts"
 import { execute } from "./internal/http.ts"
 import { invalid, type Target, validate } from "./internal/input.ts"
@@ -485,15 +486,18 @@ export type UploadedAttachment = typeof UploadedAttachment.Type
 // Operations
 // ---------------------------------------------------------------------------------------------
 
-const collection = "/b/checkout/v1/pymt-txn/"
-const itemRoute = `${collection}{session_id}/`
+const collection = endpoints.checkoutCreate.route
+const itemRoute = endpoints.checkoutRetrieve.route
 
 /** The path of one session, after checking its id cannot escape the path. */
 const itemPath = (
   method: string,
   sessionId: string,
 ): Effect.Effect<string, OttuInvalidInputError> =>
-  Effect.as(validate(PathId, sessionId, { method, path: itemRoute }), `${collection}${sessionId}/`)
+  Effect.as(
+    validate(PathId, sessionId, { method, path: itemRoute }),
+    pathOf(endpoints.checkoutRetrieve, { session_id: sessionId }),
+  )
 
 /** Validates the wire fields, merges the extra fields and builds a JSON or multipart body. */
 const body = <A extends object, I>(schema: Schema.Schema<A, I>, input: Extras, target: Target) =>
@@ -555,9 +559,8 @@ export const create = (
         ? { ...params, customer_id: config.customerId }
         : params
     return yield* execute({
-      ...target,
-      route: collection,
-      span: "Ottu.Checkout.create",
+      endpoint: endpoints.checkoutCreate,
+      path: collection,
       body: yield* body(CreateParams, withCustomer, target),
       success: CheckoutSession,
     })
@@ -574,29 +577,26 @@ export const retrieve = (
 ): Effect.Effect<CheckoutSession, CheckoutError, OttuConfig | HttpClient.HttpClient> =>
   Effect.flatMap(itemPath("GET", sessionId), (path) =>
     execute({
-      method: "GET",
+      endpoint: endpoints.checkoutRetrieve,
       path,
-      route: itemRoute,
-      span: "Ottu.Checkout.retrieve",
       attributes: { "ottu.session_id": sessionId },
       success: CheckoutSession,
     }),
   )
 
 const write =
-  (method: "PATCH" | "PUT", span: string) =>
+  (endpoint: Endpoint) =>
   <A extends object, I>(schema: Schema.Schema<A, I>) =>
   (
     sessionId: string,
     params: Extras,
   ): Effect.Effect<CheckoutSession, CheckoutError, OttuConfig | HttpClient.HttpClient> =>
     Effect.gen(function* () {
+      const method = endpoint.method
       const path = yield* itemPath(method, sessionId)
       return yield* execute({
-        method,
+        endpoint,
         path,
-        route: itemRoute,
-        span,
         attributes: { "ottu.session_id": sessionId },
         body: yield* body(schema, params, { method, path }),
         success: CheckoutSession,
@@ -614,8 +614,7 @@ export const update: (
   sessionId: string,
   params: UpdateInput,
 ) => Effect.Effect<CheckoutSession, CheckoutError, OttuConfig | HttpClient.HttpClient> = write(
-  "PATCH",
-  "Ottu.Checkout.update",
+  endpoints.checkoutUpdate,
 )(UpdateParams)
 
 /**
@@ -629,8 +628,7 @@ export const replace: (
   sessionId: string,
   params: CreateInput,
 ) => Effect.Effect<CheckoutSession, CheckoutError, OttuConfig | HttpClient.HttpClient> = write(
-  "PUT",
-  "Ottu.Checkout.replace",
+  endpoints.checkoutReplace,
 )(CreateParams)
 
 const UploadTarget = Schema.Struct({
@@ -663,7 +661,7 @@ export const uploadAttachment = (
   target?: typeof UploadTarget.Encoded,
 ): Effect.Effect<UploadedAttachment, CheckoutError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    const path = "/b/checkout/v1/upload-attachment/"
+    const path = endpoints.uploadAttachment.route
     const at = { method: "POST", path } as const
     const fields = yield* validate(UploadTarget, target ?? {}, at)
     const resolved = yield* resolveFile(file, at, "file")
@@ -671,9 +669,8 @@ export const uploadAttachment = (
       return yield* invalid(at, "file", "must be at most 2.5 MB")
     }
     return yield* execute({
-      ...at,
-      route: path,
-      span: "Ottu.Checkout.uploadAttachment",
+      endpoint: endpoints.uploadAttachment,
+      path,
       body: {
         _tag: "Multipart",
         form: yield* formData(fields, { field: "file", ...resolved }, at),

@@ -8,8 +8,8 @@
  * - {@link layerSql}: on any `@effect/sql` `SqlClient` for SQLite or PostgreSQL (for example
  *   `@effect/sql-pg`'s `PgClient.layer`), its tables created by migrations.
  * - {@link layerSqlite}: the embedded default, the runtime's own SQLite in a file (WAL mode).
- * - {@link tracking}: every checkout the SDK touches is saved, new checkouts get the default
- *   `webhook_url`, and the auto-debit autoflow finds its token in the store.
+ * - {@link tracking}: every checkout the SDK touches is saved, and the auto-debit autoflow finds
+ *   its token in the store.
  * - {@link handler}: the webhook receiver's handler that records and applies each event.
  *
  * **What is stored.** A checkout per session id: `type`, `payment_type`, `amount` (a decimal
@@ -57,15 +57,12 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
-import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as AutoDebit from "./AutoDebit.ts"
 import * as Memory from "./CheckoutStore/memory.ts"
 import {
@@ -78,6 +75,7 @@ import {
   type StoredEvent,
 } from "./CheckoutStore/model.ts"
 import * as Tracking from "./CheckoutStore/tracking.ts"
+import { AnswerObserver } from "./internal/observer.ts"
 import type * as Webhook from "./Webhook.ts"
 
 /**
@@ -218,74 +216,46 @@ export const layerSqlite = (
     ),
   )
 
-const isHttpUrl = (text: string): boolean =>
-  URL.canParse(text) && ["http:", "https:"].includes(new URL(text).protocol)
-
 /**
- * The default `webhook_url` of {@link tracking}: `OTTU_WEBHOOK_URL`, an absolute http(s) URL.
- * Unset or empty means none (as ottu-py's empty default).
- *
- * @since 0.1.0
- * @category config
- */
-export const webhookUrlConfig: Config.Config<Option.Option<string>> = Config.string(
-  "OTTU_WEBHOOK_URL",
-).pipe(
-  Config.validate({
-    message: "must be an absolute http(s) URL",
-    validation: (url) => url === "" || isHttpUrl(url),
-  }),
-  Config.option,
-  Config.map(Option.filter((url) => url !== "")),
-)
-
-/**
- * Automatic persistence (ottu-py's Django `Ottu`), as a layer over your `HttpClient` and store:
+ * Automatic persistence (ottu-py's Django `Ottu`), as a layer over your store:
  *
  * - every checkout created, retrieved, updated or replaced, charged by auto-debit, queried for
  *   its payment status, or operated on (cancel, expire, delete, capture, refund, void: it is
  *   read again afterwards, as ottu-py's refresh does) is saved, under the ordering rule;
- * - checkout creates and replacements without `webhook_url` get `OTTU_WEBHOOK_URL` (see
- *   {@link webhookUrlConfig});
  * - `AutoDebit.TokenSource` is the store's: the token of the card **most recently** saved for the
  *   customer under the agreement.
  *
- * It decorates the `HttpClient` the SDK uses, so callers change nothing.
+ * The SDK's one HTTP boundary hands it every successful answer after decoding it, outside the
+ * call's timeout: no request is rewritten and no answer is read twice. New checkouts get the
+ * default `webhook_url` of `OttuConfig` (`OTTU_WEBHOOK_URL`), with or without this layer.
  *
  * **Gotchas**: saving never changes the outcome of a call (Ottu already acted): a save that
  * fails is logged as an error, and the next call or webhook about that checkout saves it again.
- * An operation costs one more request (the re-read). An operation by `order_no` is tracked when
- * the store knows a checkout with that order number.
+ * A slow store makes the call return later, never time out. An operation costs one more request
+ * (the re-read). An operation by `order_no` is tracked when the store knows a checkout with that
+ * order number.
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
  * import { Layer } from "effect"
  * import { CheckoutStore } from "effect-ottu"
  *
  * const Persisted = CheckoutStore.tracking.pipe(
  *   Layer.provideMerge(CheckoutStore.layerSqlite("ottu.sqlite")),
- *   Layer.provide(FetchHttpClient.layer),
  * )
  * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const tracking: Layer.Layer<
-  HttpClient.HttpClient | AutoDebit.TokenSource,
-  ConfigError.ConfigError,
-  HttpClient.HttpClient | CheckoutStore
-> = Layer.effectContext(
-  Effect.gen(function* () {
-    const client = yield* HttpClient.HttpClient
-    const store = yield* CheckoutStore
-    const webhookUrl = yield* webhookUrlConfig
-    return Context.make(HttpClient.HttpClient, Tracking.decorate(client, store, webhookUrl)).pipe(
-      Context.add(AutoDebit.TokenSource, Tracking.tokenSource(store)),
-    )
-  }),
-)
+export const tracking: Layer.Layer<AnswerObserver | AutoDebit.TokenSource, never, CheckoutStore> =
+  Layer.effectContext(
+    Effect.map(CheckoutStore, (store) =>
+      Context.make(AnswerObserver, Tracking.observer(store)).pipe(
+        Context.add(AutoDebit.TokenSource, Tracking.tokenSource(store)),
+      ),
+    ),
+  )
 
 // ---------------------------------------------------------------------------------------------
 // Operations

@@ -7,6 +7,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { endpoints } from "./internal/endpoints.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
 import { PaymentPayload } from "./internal/payloads.ts"
@@ -45,7 +46,7 @@ export const QueryOptions = Schema.Struct({
   webhook_url: Schema.optional(Url.pipe(Schema.maxLength(200))),
 })
 
-const path = "/b/pbl/v2/inquiry/"
+const path = endpoints.inquiry.route
 const where = { method: "POST", path } as const
 
 /**
@@ -67,9 +68,8 @@ export const query = (
     const identifier = yield* checkTarget(target, where)
     const fields = yield* validate(QueryOptions, options ?? {}, where)
     return yield* execute({
-      ...where,
-      route: path,
-      span: "Ottu.Inquiry.query",
+      path,
+      endpoint: endpoints.inquiry,
       attributes: targetAttributes(identifier),
       body: { _tag: "Json", value: { ...identifier, ...fields } },
       success: PaymentStatus,

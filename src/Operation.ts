@@ -8,6 +8,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { endpoints, type OperationName } from "./internal/endpoints.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
 import { ExternalOperationResult, InternalOperationResult } from "./internal/payloads.ts"
@@ -82,7 +83,7 @@ export interface RefundOptions extends CaptureOptions {
   readonly destination?: "pg" | "wallet" | undefined
 }
 
-const path = "/b/pbl/v2/operation/"
+const path = endpoints.capture.route
 const where = { method: "POST", path } as const
 
 const PositiveAmount = Amount.pipe(
@@ -105,7 +106,7 @@ const succeeded = (result: OperationResult): boolean =>
   result.result === "success" && (!("success" in result) || result.success === true)
 
 const operation =
-  <O extends Options>(name: string, options: Schema.Schema<O>) =>
+  <O extends Options>(name: OperationName, options: Schema.Schema<O>) =>
   (
     target: Target,
     given?: O,
@@ -114,9 +115,8 @@ const operation =
       const identifier = yield* checkTarget(target, where)
       const { trackingKey, ...fields } = yield* validate(options, given ?? {}, where)
       const result = yield* execute({
-        ...where,
-        route: path,
-        span: `Ottu.Operation.${name}`,
+        path,
+        endpoint: endpoints[name],
         attributes: { "ottu.operation": name, ...targetAttributes(identifier) },
         body: { _tag: "Json", value: { operation: name, ...identifier, ...fields } },
         ...(trackingKey === undefined ? {} : { headers: { "tracking-key": trackingKey } }),

@@ -134,12 +134,14 @@ export class OttuRateLimitedError extends StatusError<OttuRateLimitedError>()(
 
 /**
  * 5xx: Ottu failed. For a money-moving call the outcome is unknown: query the payment status
- * before trying again.
+ * before trying again. On a 503, `retryAfter` is the wait Ottu asked for, when it sent one.
  *
  * @since 0.1.0
  * @category errors
  */
-export class OttuServerError extends StatusError<OttuServerError>()("OttuServerError") {}
+export class OttuServerError extends StatusError<OttuServerError>()("OttuServerError", {
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+}) {}
 
 /**
  * Any other status the SDK does not expect for the endpoint (a redirect, 405, 410, 422...).

@@ -7,6 +7,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { endpoints } from "./internal/endpoints.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
 import { CurrencyCode, Text } from "./internal/primitives.ts"
@@ -113,7 +114,7 @@ export const PaymentMethods = Schema.Struct(
  */
 export type PaymentMethods = typeof PaymentMethods.Type
 
-const path = "/b/pbl/v2/payment-methods/"
+const path = endpoints.paymentMethods.route
 
 /**
  * Lists the gateways that match the filters, for the configured environment.
@@ -139,9 +140,8 @@ export const list = (
     const target = { method: "POST", path } as const
     const filters = yield* validate(ListParams, params, target)
     return yield* execute({
-      ...target,
-      route: path,
-      span: "Ottu.PaymentMethods.list",
+      path,
+      endpoint: endpoints.paymentMethods,
       body: { _tag: "Json", value: { ...filters, type: config.environment } },
       success: PaymentMethods,
     })

@@ -1,10 +1,9 @@
 /**
- * `CheckoutStore.tracking` beyond the store suite: the default `webhook_url` (JSON and multipart
- * creates, unset, invalid), which calls are saved, and that a failing store or re-read never
- * turns a successful Ottu call into a failure.
+ * `CheckoutStore.tracking` beyond the store suite: which calls are saved, and that a slow or
+ * failing store, or a failing re-read, never turns a successful Ottu call into a failure.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Ref } from "effect"
+import { Deferred, Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
 import {
   AutoDebit,
   Cards,
@@ -13,9 +12,10 @@ import {
   Operation,
   OttuSandbox,
   PaymentMethods,
+  RequestOptions,
 } from "../src/index.ts"
 import { failureOf } from "./support/setup.ts"
-import { defaultWebhookUrl, trackedSandbox } from "./support/store.ts"
+import { trackedSandbox } from "./support/store.ts"
 import { captureTelemetry } from "./support/telemetry.ts"
 
 const order = {
@@ -25,10 +25,8 @@ const order = {
   pg_codes: ["knet"],
 } as const
 
-const onMemory = <A, E, R>(effect: Effect.Effect<A, E, R>, env?: Record<string, string>) =>
-  effect.pipe(
-    Effect.provide(trackedSandbox(env).pipe(Layer.provideMerge(CheckoutStore.layerMemory))),
-  )
+const onMemory = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  effect.pipe(Effect.provide(trackedSandbox().pipe(Layer.provideMerge(CheckoutStore.layerMemory))))
 
 /** A store whose every operation fails, counting the saves it was asked for. */
 const failingStore = (saves: Ref.Ref<number>) =>
@@ -50,43 +48,31 @@ const failingStore = (saves: Ref.Ref<number>) =>
   })
 
 describe("CheckoutStore.tracking", () => {
-  it.effect("adds the default webhook_url to a multipart create", () =>
-    onMemory(
-      Effect.gen(function* () {
-        const created = yield* Checkout.create({
-          ...order,
-          attachment: { name: "invoice.pdf", data: new TextEncoder().encode("%PDF") },
-        })
-        expect(created.webhook_url).toBe(defaultWebhookUrl)
-        expect(created.attachment).toMatch(/invoice\.pdf$/)
-        const saved = yield* CheckoutStore.get(created.session_id)
-        expect(Option.map(saved, (c) => c.payload.webhook_url)).toEqual(
-          Option.some(defaultWebhookUrl),
-        )
-      }),
-    ),
-  )
-
-  it.effect("adds no webhook_url when OTTU_WEBHOOK_URL is unset or empty", () =>
+  it.effect("a slow store never turns a successful call into a timeout", () =>
     Effect.gen(function* () {
-      for (const env of [{}, { OTTU_WEBHOOK_URL: "" }]) {
-        const created = yield* onMemory(Checkout.create(order), env)
-        expect(created.webhook_url ?? null).toBeNull()
-      }
-    }),
-  )
-
-  it.effect("refuses an OTTU_WEBHOOK_URL that is not an absolute http(s) URL", () =>
-    Effect.gen(function* () {
-      const error = yield* Effect.flip(
-        Layer.build(
-          trackedSandbox({ OTTU_WEBHOOK_URL: "ftp://merchant.example/hook" }).pipe(
-            Layer.provide(CheckoutStore.layerMemory),
-          ),
-        ).pipe(Effect.scoped),
+      const saved = yield* Deferred.make<void>()
+      const slow = Layer.effect(
+        CheckoutStore.CheckoutStore,
+        Effect.map(CheckoutStore.CheckoutStore, (store) => ({
+          ...store,
+          save: (answer: CheckoutStore.Answer) =>
+            Effect.zipRight(
+              Effect.sleep("1 minute"),
+              Effect.zipLeft(store.save(answer), Deferred.succeed(saved, undefined)),
+            ),
+        })),
+      ).pipe(Layer.provideMerge(CheckoutStore.layerMemory))
+      const fiber = yield* Checkout.create(order).pipe(
+        RequestOptions.withRequestOptions({ timeout: "1 second" }),
+        Effect.provide(trackedSandbox().pipe(Layer.provideMerge(slow))),
+        Effect.exit,
+        Effect.fork,
       )
-      expect(error._tag).toBe("ConfigError")
-      expect(String(error)).toContain("OTTU_WEBHOOK_URL")
+      // Far past the call's timeout: the store's minute runs outside it.
+      yield* TestClock.adjust("2 minutes")
+      const exit = yield* Fiber.join(fiber)
+      expect(exit._tag).toBe("Success")
+      expect(yield* Deferred.isDone(saved)).toBe(true)
     }),
   )
 
@@ -108,7 +94,7 @@ describe("CheckoutStore.tracking", () => {
         expect(yield* Ref.get(saves)).toBe(2)
         const errors = lines.filter((line) => line.includes("level=ERROR"))
         expect(errors).toHaveLength(2)
-        expect(errors[0]).toContain("an Ottu answer was not saved")
+        expect(errors[0]).toContain("the answer of Checkout.create was not observed")
         expect(errors[0]).toContain("disk full")
       }),
   )

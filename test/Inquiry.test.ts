@@ -1,7 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit } from "effect"
 import { Inquiry } from "../src/index.ts"
-import { apiKey, cardBody, failureOf, merchantId, runRecorded, successOf } from "./support/setup.ts"
+import {
+  apiKey,
+  cardBody,
+  configLayer,
+  failureOf,
+  merchantId,
+  runRecorded,
+  successOf,
+} from "./support/setup.ts"
 import { captureTelemetry } from "./support/telemetry.ts"
 
 const path = "/b/pbl/v2/inquiry/"
@@ -270,6 +278,21 @@ describe("Inquiry.query: the answer", () => {
       }
       // A status query is never retried in a tight loop.
       expect(requests).toHaveLength(1)
+    }),
+  )
+
+  it.effect("is never re-sent by the SDK, even with retries on and a transient failure", () =>
+    Effect.gen(function* () {
+      // Ottu allows 3 queries per transaction and may notify the webhook on each.
+      for (const status of [502, 503, 504]) {
+        const { exit, requests } = yield* runRecorded(
+          Inquiry.query({ session_id: id }, { notify_webhook_url: true }),
+          { status, json: {} },
+          configLayer({ retry: { times: 5, base: "1 millis" } }),
+        )
+        expect(failureOf(exit)).toMatchObject({ _tag: "OttuServerError", status })
+        expect(requests).toHaveLength(1)
+      }
     }),
   )
 

@@ -122,6 +122,26 @@ describe("status to tagged error", () => {
     }),
   )
 
+  it.effect("503 keeps Retry-After too (RFC 9110), as an OttuServerError", () =>
+    Effect.gen(function* () {
+      const { exit } = yield* runRecorded(Checkout.retrieve(id), {
+        status: 503,
+        json: { detail: "Maintenance" },
+        headers: { "retry-after": "12" },
+      })
+      const error = failureOf(exit)
+      expect(error).toMatchObject({ _tag: "OttuServerError", status: 503, detail: "Maintenance" })
+      if (error._tag === "OttuServerError") {
+        expect(error.retryAfter && Duration.toMillis(error.retryAfter)).toBe(12_000)
+      }
+      const plain = failureOf(
+        (yield* runRecorded(Checkout.retrieve(id), { status: 500, json: {} })).exit,
+      )
+      expect(plain).toMatchObject({ _tag: "OttuServerError", status: 500 })
+      expect(plain).not.toHaveProperty("retryAfter")
+    }),
+  )
+
   it.effect("a non-JSON error body is kept as text", () =>
     Effect.gen(function* () {
       const { exit } = yield* runRecorded(Checkout.retrieve(id), {

@@ -4,18 +4,11 @@
  * precedence of per-call, per-layer and default settings.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Option, Random, Ref, Schema, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Random, Ref, Schema, TestClock } from "effect"
 import { OttuAuth, OttuConfig, OttuError, RequestOptions } from "../src/index.ts"
-import type { Call } from "../src/internal/http.ts"
+import { endpoints } from "../src/internal/endpoints.ts"
 import { parseRetryAfter } from "../src/internal/http.ts"
-import {
-  backoff,
-  delayFor,
-  isIdempotent,
-  isTransient,
-  reliably,
-  withRetry,
-} from "../src/internal/retry.ts"
+import { isIdempotent, isTransient, reliably, type Sendable } from "../src/internal/retry.ts"
 
 const where = { method: "GET", path: "/p/" } as const
 
@@ -59,41 +52,31 @@ const failures: ReadonlyArray<readonly [string, unknown, boolean]> = [
   ["invalid input", new OttuError.OttuInvalidInputError({ ...where, issues: [] }), false],
 ]
 
-type Shape = Pick<Call<unknown, unknown>, "method" | "route" | "headers">
+type Shape = Sendable
 
-/** Every kind of call the SDK makes, with whether sending it twice is harmless. */
+/** Every endpoint the SDK calls, with whether sending it twice is harmless. */
 const calls: ReadonlyArray<readonly [string, Shape, boolean]> = [
-  [
-    "checkout retrieve (GET)",
-    { method: "GET", route: "/b/checkout/v1/pymt-txn/{session_id}/" },
-    true,
-  ],
-  ["payment methods", { method: "POST", route: "/b/pbl/v2/payment-methods/" }, true],
-  ["saved-card list", { method: "POST", route: "/b/pbl/v2/card/" }, true],
-  ["status query", { method: "POST", route: "/b/pbl/v2/inquiry/" }, true],
+  ["checkout retrieve (GET)", { endpoint: endpoints.checkoutRetrieve }, true],
+  ["payment methods", { endpoint: endpoints.paymentMethods }, true],
+  ["saved-card list", { endpoint: endpoints.cardsList }, true],
   [
     "operation with a key",
-    { method: "POST", route: "/b/pbl/v2/operation/", headers: { "tracking-key": "k-1" } },
+    { endpoint: endpoints.refund, headers: { "tracking-key": "k-1" } },
     true,
   ],
-  ["checkout create", { method: "POST", route: "/b/checkout/v1/pymt-txn/" }, false],
-  ["operation without a key", { method: "POST", route: "/b/pbl/v2/operation/" }, false],
-  ["auto-debit charge", { method: "POST", route: "/b/pbl/v2/auto-debit/" }, false],
-  ["attachment upload", { method: "POST", route: "/b/checkout/v1/upload-attachment/" }, false],
-  [
-    "checkout update (PATCH)",
-    { method: "PATCH", route: "/b/checkout/v1/pymt-txn/{session_id}/" },
-    false,
-  ],
-  [
-    "checkout replace (PUT)",
-    { method: "PUT", route: "/b/checkout/v1/pymt-txn/{session_id}/" },
-    false,
-  ],
-  ["card removal (DELETE)", { method: "DELETE", route: "/b/pbl/v2/card/{token}/" }, false],
+  // Throttled by Ottu (3 per transaction) and may notify a webhook: never re-sent.
+  ["status query", { endpoint: endpoints.inquiry }, false],
+  ["checkout create", { endpoint: endpoints.checkoutCreate }, false],
+  ["operation without a key", { endpoint: endpoints.capture }, false],
+  ["auto-debit charge", { endpoint: endpoints.autoDebit }, false],
+  ["auto-debit charge (payment/)", { endpoint: endpoints.paymentAutoDebit }, false],
+  ["attachment upload", { endpoint: endpoints.uploadAttachment }, false],
+  ["checkout update (PATCH)", { endpoint: endpoints.checkoutUpdate }, false],
+  ["checkout replace (PUT)", { endpoint: endpoints.checkoutReplace }, false],
+  ["card removal (DELETE)", { endpoint: endpoints.cardsRemove }, false],
 ]
 
-const retrieve: Shape = { method: "GET", route: "/b/checkout/v1/pymt-txn/{session_id}/" }
+const retrieve: Shape = { endpoint: endpoints.checkoutRetrieve }
 
 const config = (options?: Partial<OttuConfig.Options>) =>
   OttuConfig.make({
@@ -102,12 +85,7 @@ const config = (options?: Partial<OttuConfig.Options>) =>
     ...options,
   })
 
-const callOf = (shape: Shape): Call<string, string> => ({
-  ...shape,
-  path: shape.route,
-  span: "Ottu.Test",
-  success: Schema.String,
-})
+const callOf = (shape: Shape) => ({ ...shape, path: shape.endpoint.route })
 
 /** What `reliably` handed to each attempt. */
 interface Attempt {
@@ -186,33 +164,42 @@ describe("the retry policy", () => {
 })
 
 describe("waits between attempts", () => {
-  const policy = config().retry
+  /** The waits between the attempts of a retrieve failing `n + 1` times with a 502. */
+  const gaps = (n: number) =>
+    Effect.map(
+      run(
+        retrieve,
+        Array.from({ length: n + 1 }, () => statusError(502)),
+        config({ retry: { times: n } }),
+      ),
+      ({ attempts }) =>
+        offsets(attempts)
+          .slice(1)
+          .map((at, i, all) => at - (all[i - 1] ?? 0)),
+    )
 
   it.effect("backoff doubles from 500 ms, is capped at 5 s, and is jittered within [d/2, d]", () =>
     Effect.gen(function* () {
-      for (const [retry, ceiling] of [
-        [0, 500],
-        [1, 1000],
-        [2, 2000],
-        [3, 4000],
-        [4, 5000],
-        [9, 5000],
-      ] as const) {
-        const draws: Array<number> = []
-        for (let i = 0; i < 300; i++) draws.push(Duration.toMillis(yield* backoff(policy, retry)))
-        expect(Math.min(...draws)).toBeGreaterThanOrEqual(ceiling / 2)
-        expect(Math.max(...draws)).toBeLessThanOrEqual(ceiling)
-        // Jitter really spreads the delays over the range.
-        expect(Math.min(...draws)).toBeLessThan(ceiling * 0.6)
-        expect(Math.max(...draws)).toBeGreaterThan(ceiling * 0.9)
+      const ceilings = [500, 1000, 2000, 4000, 5000, 5000, 5000]
+      const draws: Array<ReadonlyArray<number>> = []
+      for (let seed = 0; seed < 40; seed++) {
+        draws.push(yield* gaps(ceilings.length).pipe(Effect.withRandom(Random.make(seed))))
       }
-    }).pipe(Effect.withRandom(Random.make("backoff"))),
+      ceilings.forEach((ceiling, retry) => {
+        const waits = draws.map((gaps) => gaps[retry] ?? Number.NaN)
+        expect(Math.min(...waits)).toBeGreaterThanOrEqual(ceiling / 2)
+        expect(Math.max(...waits)).toBeLessThanOrEqual(ceiling)
+        // Jitter really spreads the delays over the range.
+        expect(Math.min(...waits)).toBeLessThan(ceiling * 0.7)
+        expect(Math.max(...waits)).toBeGreaterThan(ceiling * 0.8)
+      })
+    }),
   )
 
   it.effect("the second attempt waits for the clock: not before 250 ms, by 500 ms", () =>
     Effect.gen(function* () {
       const count = yield* Ref.make(0)
-      const fiber = yield* withRetry(policy)(
+      const fiber = yield* reliably(config(), callOf(retrieve), () =>
         Effect.zipRight(
           Ref.update(count, (n) => n + 1),
           Effect.fail(statusError(502)),
@@ -239,11 +226,8 @@ describe("waits between attempts", () => {
   it.effect("Retry-After in seconds replaces the backoff", () =>
     Effect.gen(function* () {
       const retryAfter = parseRetryAfter("7", 0)
-      expect(yield* delayFor(policy, rateLimited(retryAfter), 0)).toStrictEqual(
-        Option.some(Duration.seconds(7)),
-      )
-      const { attempts } = yield* run(retrieve, [rateLimited(retryAfter)])
-      expect(offsets(attempts)).toStrictEqual([0, 7000])
+      const { attempts } = yield* run(retrieve, [rateLimited(retryAfter), rateLimited(retryAfter)])
+      expect(offsets(attempts)).toStrictEqual([0, 7000, 14_000])
     }),
   )
 
@@ -251,19 +235,18 @@ describe("waits between attempts", () => {
     Effect.gen(function* () {
       const now = Date.parse("2026-11-27T10:00:00Z")
       const retryAfter = parseRetryAfter("Fri, 27 Nov 2026 10:00:12 GMT", now)
-      expect(yield* delayFor(policy, rateLimited(retryAfter), 1)).toStrictEqual(
-        Option.some(Duration.seconds(12)),
-      )
+      expect(retryAfter).toStrictEqual(Duration.seconds(12))
+      const { attempts } = yield* run(retrieve, [statusError(502), rateLimited(retryAfter)])
+      const [, second = 0, third = 0] = offsets(attempts)
+      expect(third - second).toBe(12_000)
     }),
   )
 
   it.effect("a Retry-After above the cap (30 s) fails at once; a larger cap waits for it", () =>
     Effect.gen(function* () {
       const long = rateLimited(Duration.seconds(31))
-      expect(yield* delayFor(policy, long, 0)).toStrictEqual(Option.none())
-      expect(yield* delayFor(policy, rateLimited(Duration.seconds(30)), 0)).toStrictEqual(
-        Option.some(Duration.seconds(30)),
-      )
+      const atCap = yield* run(retrieve, [rateLimited(Duration.seconds(30))])
+      expect(offsets(atCap.attempts)).toStrictEqual([0, 30_000])
       const { attempts, exit } = yield* run(retrieve, [long])
       expect(attempts).toHaveLength(1)
       expect(exit).toStrictEqual(Exit.fail(long))
@@ -272,10 +255,27 @@ describe("waits between attempts", () => {
     }),
   )
 
+  it.effect("Retry-After on a 503 replaces the backoff too, under the same cap", () =>
+    Effect.gen(function* () {
+      const unavailable = (seconds: number) =>
+        new OttuError.OttuServerError({
+          ...where,
+          status: 503,
+          body: {},
+          retryAfter: Duration.seconds(seconds),
+        })
+      const { attempts } = yield* run(retrieve, [unavailable(9)])
+      expect(offsets(attempts)).toStrictEqual([0, 9000])
+      const refused = yield* run(retrieve, [unavailable(31)])
+      expect(refused.attempts).toHaveLength(1)
+      expect(refused.exit).toStrictEqual(Exit.fail(unavailable(31)))
+    }),
+  )
+
   it.effect("a 429 without Retry-After backs off", () =>
     Effect.gen(function* () {
-      const delay = yield* delayFor(policy, rateLimited(undefined), 0)
-      const millis = Duration.toMillis(Option.getOrThrow(delay))
+      const { attempts } = yield* run(retrieve, [rateLimited(undefined)])
+      const millis = offsets(attempts)[1]
       expect(millis).toBeGreaterThanOrEqual(250)
       expect(millis).toBeLessThanOrEqual(500)
     }),
@@ -283,7 +283,7 @@ describe("waits between attempts", () => {
 })
 
 describe("tracking keys", () => {
-  const operation = { method: "POST", route: "/b/pbl/v2/operation/" } as const
+  const operation: Shape = { endpoint: endpoints.refund }
   const auto = RequestOptions.withRequestOptions({ trackingKey: "auto" })
   const reset = new OttuError.OttuTransportError({ ...where, reason: "reset" })
   const keysOf = (attempts: ReadonlyArray<Attempt>) =>
@@ -316,7 +316,7 @@ describe("tracking keys", () => {
 
   it.effect("a key is only added to operations, and an operation's own key wins", () =>
     Effect.gen(function* () {
-      const create = { method: "POST", route: "/b/checkout/v1/pymt-txn/" } as const
+      const create: Shape = { endpoint: endpoints.checkoutCreate }
       const { attempts } = yield* run(create, [reset], config(), auto)
       expect(keysOf(attempts)).toStrictEqual([undefined])
       const own = { ...operation, headers: { "tracking-key": "refund-42" } }

@@ -1,7 +1,8 @@
 /**
  * The one place that touches `HttpClient`: base URL, `Authorization`, `Accept`, `User-Agent`,
- * JSON and multipart bodies, the timeout (which covers reading the body), one span per call, and
- * the mapping of every status and failure to a tagged error.
+ * JSON and multipart bodies, the timeout (which covers reading the body), the retry policy of the
+ * endpoint table, one span per call, the mapping of every status and failure to a tagged error,
+ * and the hand-over of successful answers to the `AnswerObserver`.
  *
  * @internal
  */
@@ -10,18 +11,17 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type * as HttpMethod from "@effect/platform/HttpMethod"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { constTrue } from "effect/Function"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
-import type { ParseOptions } from "effect/SchemaAST"
 import { OttuConfig } from "../OttuConfig.ts"
 import {
   OttuBadRequestError,
@@ -42,9 +42,9 @@ import {
 } from "../OttuError.ts"
 import { boundedText } from "./body.ts"
 import { withoutConnectionReuse } from "./connection.ts"
-import { decoderFor } from "./fastDecode.ts"
+import type { Endpoint } from "./endpoints.ts"
+import { AnswerObserver } from "./observer.ts"
 import { isIdempotent, reliably } from "./retry.ts"
-import { timeoutFail } from "./timeout.ts"
 import { version } from "./version.ts"
 
 /** A request body: JSON, or multipart form data when a file is attached. */
@@ -54,15 +54,10 @@ export type Body =
 
 /** Everything the boundary needs to send one call and read its answer. */
 export interface Call<A, I> {
-  readonly method: HttpMethod.HttpMethod
+  /** The endpoint called: method, route, span name, retry class (see `endpoints.ts`). */
+  readonly endpoint: Endpoint
   /** The endpoint path, already percent-encoded, with its trailing slash. */
   readonly path: string
-  /** The path's template for spans (`/b/checkout/v1/pymt-txn/{session_id}/`): no identifiers. */
-  readonly route: string
-  /** When the path holds a secret (a card token), errors name the route instead. */
-  readonly redactPath?: boolean
-  /** The span's name, `Ottu.<Module>.<operation>`. */
-  readonly span: string
   /** Span attributes: identifiers only, never amounts, personal data or secrets. */
   readonly attributes?: Readonly<Record<string, string>>
   readonly body?: Body
@@ -188,11 +183,14 @@ const statusError = (
     case 415:
       return Effect.fail(new OttuUnsupportedMediaTypeError(args))
     case 429:
-      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.fail(
-          new OttuRateLimitedError({ ...args, retryAfter: parseRetryAfter(retryAfter, now) }),
-        ),
-      )
+    case 503:
+      // RFC 9110 defines `Retry-After` for both.
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const wait = { ...args, retryAfter: parseRetryAfter(retryAfter, now) }
+        return Effect.fail(
+          fields.status === 429 ? new OttuRateLimitedError(wait) : new OttuServerError(wait),
+        )
+      })
     default:
       return Effect.fail(
         fields.status >= 500 ? new OttuServerError(args) : new OttuUnexpectedStatusError(args),
@@ -201,11 +199,8 @@ const statusError = (
 }
 
 /** The path errors name: the route when the real one holds a secret. */
-const shownPath = (call: Pick<Call<unknown, unknown>, "path" | "route" | "redactPath">): string =>
-  call.redactPath ? call.route : call.path
-
-/** Answers are decoded as effect does by default: unknown keys are kept or dropped, not refused. */
-const answerOptions: ParseOptions = {}
+const shownPath = (call: Pick<Call<unknown, unknown>, "endpoint" | "path">): string =>
+  call.endpoint.redactPath ? call.endpoint.route : call.path
 
 const decodeSuccess = <A, I>(
   call: Call<A, I>,
@@ -213,10 +208,18 @@ const decodeSuccess = <A, I>(
   text: string,
 ): Either.Either<A, OttuDecodeError> => {
   const failed = (reason: string) =>
-    new OttuDecodeError({ method: call.method, path: shownPath(call), status, body: text, reason })
+    new OttuDecodeError({
+      method: call.endpoint.method,
+      path: shownPath(call),
+      status,
+      body: text,
+      reason,
+    })
   const json = text === "" ? Either.right(undefined) : parseJson(text)
   if (Either.isLeft(json)) return Either.left(failed(`the body is not JSON (${json.left})`))
-  return Either.mapLeft(decoderFor(call.success, answerOptions)(json.right), (error) =>
+  // Answers are decoded as effect does by default: unknown keys are kept or dropped, not refused.
+  // effect compiles each schema's decoder once and keeps it.
+  return Either.mapLeft(ParseResult.decodeUnknownEither(call.success)(json.right), (error) =>
     failed(ParseResult.TreeFormatter.formatIssueSync(error)),
   )
 }
@@ -226,11 +229,11 @@ const requestOf = <A, I>(
   config: OttuConfig["Type"],
   call: Call<A, I>,
 ): Either.Either<HttpClientRequest.HttpClientRequest, OttuInvalidInputError> => {
-  const body =
-    call.body === undefined ? undefined : encodeBody(call.method, shownPath(call), call.body)
+  const method = call.endpoint.method
+  const body = call.body === undefined ? undefined : encodeBody(method, shownPath(call), call.body)
   if (body !== undefined && Either.isLeft(body)) return Either.left(body.left)
   return Either.right(
-    HttpClientRequest.make(call.method)(config.baseUrl + call.path, {
+    HttpClientRequest.make(method)(config.baseUrl + call.path, {
       headers: {
         ...call.headers,
         accept: "application/json",
@@ -259,7 +262,7 @@ const answerOf = <A, I>(
     annotated,
     statusError(
       {
-        method: call.method,
+        method: call.endpoint.method,
         path: shownPath(call),
         status,
         body: Either.getOrElse(parsed, () => text),
@@ -270,67 +273,82 @@ const answerOf = <A, I>(
 }
 
 /**
+ * One attempt of a call: sends it, reads the whole body under the size limit, all within
+ * `timeout` (the request is aborted when it strikes), and decodes the answer.
+ */
+const attempt = <A, I>(
+  config: OttuConfig["Type"],
+  client: HttpClient.HttpClient,
+  call: Call<A, I>,
+  timeout: Duration.Duration,
+): Effect.Effect<A, OttuRequestError | OttuInvalidInputError> => {
+  const request = requestOf(config, call)
+  if (Either.isLeft(request)) return Effect.fail(request.left)
+  const method = call.endpoint.method
+  const path = shownPath(call)
+  const exchange = Effect.flatMap(client.execute(request.right), (response) =>
+    Effect.map(boundedText(response, { method, path }), (text) => ({ response, text })),
+  )
+  return (isIdempotent(call) ? exchange : withoutConnectionReuse(exchange)).pipe(
+    Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
+    // Only the client's own failures are transport errors (not the body-size refusal).
+    Effect.catchIf(HttpClientError.isHttpClientError, (error) =>
+      Effect.fail(
+        new OttuTransportError({
+          method,
+          path,
+          reason: error.message.replaceAll(call.path, path),
+        }),
+      ),
+    ),
+    Effect.timeoutFail({
+      duration: timeout,
+      onTimeout: () => new OttuTimeoutError({ method, path, timeout }),
+    }),
+    Effect.flatMap(({ response, text }) => answerOf(call, response, text)),
+  )
+}
+
+/** Hands a successful answer to the observer; whatever the observer does, the answer stands. */
+const observed = <A, I>(
+  call: Call<A, I>,
+  observer: AnswerObserver["Type"],
+  answer: A,
+): Effect.Effect<void, never, OttuConfig | HttpClient.HttpClient> =>
+  observer({
+    endpoint: call.endpoint,
+    sent: call.body?._tag === "Json" ? call.body.value : undefined,
+    answer,
+  }).pipe(
+    Effect.catchAllCause((cause) =>
+      Effect.logError(`effect-ottu: the answer of ${call.endpoint.name} was not observed`, cause),
+    ),
+  )
+
+/**
  * Sends one call to Ottu and returns its decoded answer, or a tagged error for every way it can
- * fail. The timeout covers sending, the headers and reading the whole body; when it strikes, the
- * request is aborted.
- *
- * **Details**: this is the hot path of every operation, so it is written as plain combinators
- * (no generator), compiles each success decoder once, and leaves the HttpClient's own span off
- * (the call's span is the one that counts).
+ * fail. Each attempt's timeout covers sending, the headers and reading the whole body; the retry
+ * policy re-sends only what the endpoint table allows. A successful answer of an endpoint that
+ * saves something is then handed to the context's `AnswerObserver`, outside the timeout.
  */
 export const execute = <A, I>(
   call: Call<A, I>,
 ): Effect.Effect<A, OttuRequestError | OttuInvalidInputError, OttuConfig | HttpClient.HttpClient> =>
-  Effect.contextWithEffect(
-    (
-      context: Context.Context<OttuConfig | HttpClient.HttpClient>,
-    ): Effect.Effect<A, OttuRequestError | OttuInvalidInputError> => {
-      const config = Context.get(context, OttuConfig)
-      const client = Context.get(context, HttpClient.HttpClient)
-      return reliably(
-        config,
-        call,
-        (call, timeout): Effect.Effect<A, OttuRequestError | OttuInvalidInputError> => {
-          const request = requestOf(config, call)
-          if (Either.isLeft(request)) return Effect.fail(request.left)
-          const method = call.method
-          const path = shownPath(call)
-          const exchange = client
-            .execute(request.right)
-            .pipe(
-              Effect.flatMap((response) =>
-                Effect.map(boundedText(response, { method, path }), (text) => ({ response, text })),
-              ),
-            )
-          return (isIdempotent(call) ? exchange : withoutConnectionReuse(exchange)).pipe(
-            Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
-            // Only the client's own failures are transport errors (not the body-size refusal).
-            Effect.catchIf(HttpClientError.isHttpClientError, (error) =>
-              Effect.fail(
-                new OttuTransportError({
-                  method,
-                  path,
-                  reason: error.message.replaceAll(call.path, path),
-                }),
-              ),
-            ),
-            (exchange) =>
-              timeoutFail(exchange, {
-                duration: timeout,
-                onTimeout: () => new OttuTimeoutError({ method, path, timeout }),
-              }),
-            Effect.flatMap(({ response, text }) => answerOf(call, response, text)),
-          )
-        },
-      )
-    },
-  ).pipe(
-    Effect.withSpan(call.span, {
+  Effect.contextWithEffect((context: Context.Context<OttuConfig | HttpClient.HttpClient>) => {
+    const config = Context.get(context, OttuConfig)
+    const client = Context.get(context, HttpClient.HttpClient)
+    const answer = reliably(config, call, (call, timeout) => attempt(config, client, call, timeout))
+    const observer = Context.getOption(context, AnswerObserver)
+    return call.endpoint.saves === undefined || Option.isNone(observer)
+      ? answer
+      : Effect.tap(answer, (value) => observed(call, observer.value, value))
+  }).pipe(
+    Effect.withSpan(`Ottu.${call.endpoint.name}`, {
       kind: "client",
       captureStackTrace: false,
       attributes: {
-        "http.request.method": call.method,
-        "http.route": call.route,
+        "http.request.method": call.endpoint.method,
+        "http.route": call.endpoint.route,
         ...call.attributes,
       },
     }),

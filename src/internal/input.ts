@@ -10,7 +10,6 @@ import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
 import { InputIssue, OttuInvalidInputError } from "../OttuError.ts"
-import { decoderFor } from "./fastDecode.ts"
 
 /** Where a rejected input was going, for the error. */
 export interface Target {
@@ -61,7 +60,7 @@ export const validate = <A, I>(
 ): Effect.Effect<A, OttuInvalidInputError> => {
   try {
     return Either.mapLeft(
-      decoderFor(schema, inputOptions)(input),
+      ParseResult.decodeUnknownEither(schema, inputOptions)(input),
       (error) => new OttuInvalidInputError({ ...target, issues: issuesOf(error) }),
     )
   } catch {

@@ -1,16 +1,15 @@
 /**
  * The retry policy of the HTTP boundary: which failures are transient, which calls may be sent
- * again, how long to wait between attempts, and the per-call request options (timeout, retry
- * settings, `Tracking-Key`). Every wait goes through effect's `Clock` and `Random`, so
- * `TestClock` drives it in tests.
+ * again (the endpoint table's retry class), the effect `Schedule` of the waits between attempts,
+ * and the per-call request options (timeout, retry settings, `Tracking-Key`). Every wait goes
+ * through effect's `Clock` and `Random`, so `TestClock` drives it in tests.
  *
  * @internal
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
-import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type { OttuConfig } from "../OttuConfig.ts"
 import type { OttuInvalidInputError } from "../OttuError.ts"
@@ -20,7 +19,7 @@ import {
   type RetryPolicy,
   retryPolicy,
 } from "../RequestOptions.ts"
-import type { Call } from "./http.ts"
+import type { Endpoint } from "./endpoints.ts"
 import { validate } from "./input.ts"
 import { TrackingKey } from "./primitives.ts"
 
@@ -42,111 +41,76 @@ export const isTransient = (error: unknown): boolean => {
   )
 }
 
-/** The operations endpoint: the only one where Ottu runs a request once per `Tracking-Key`. */
-export const operationRoute = "/b/pbl/v2/operation/"
-
-/** POST endpoints that only read: payment methods, the saved-card list, the status query. */
-const readOnlyPosts: ReadonlySet<string> = new Set([
-  "/b/pbl/v2/payment-methods/",
-  "/b/pbl/v2/card/",
-  "/b/pbl/v2/inquiry/",
-])
-
-/**
- * True when sending the call twice has the effect of sending it once: GET, the read-only POSTs,
- * and any call carrying a `Tracking-Key`. A checkout create, a charge, an upload, a PATCH, PUT or
- * DELETE, and an operation without a key are not: Ottu could act on each attempt.
- */
-export const isIdempotent = (
-  call: Pick<Call<unknown, unknown>, "method" | "route" | "headers">,
-): boolean =>
-  call.method === "GET" ||
-  (call.method === "POST" && readOnlyPosts.has(call.route)) ||
-  call.headers?.["tracking-key"] !== undefined
-
-/**
- * The delay before retry number `retry` (0 for the first): exponential from `base`, doubling,
- * capped at `cap`, then jittered to a uniform draw between half of it and all of it.
- */
-export const backoff = (policy: RetryPolicy, retry: number): Effect.Effect<Duration.Duration> => {
-  const ceiling = Math.min(
-    Duration.toMillis(policy.cap),
-    Duration.toMillis(policy.base) * 2 ** retry,
-  )
-  return Effect.map(Random.nextRange(0.5, 1), (factor) => Duration.millis(ceiling * factor))
-}
-
-/** The wait a 429 asked for, when it carries one. */
+/** The wait Ottu asked for with `Retry-After` (on a 429 or a 503), when it did. */
 const retryAfterOf = (error: unknown): Duration.Duration | undefined =>
-  Predicate.isTagged(error, "OttuRateLimitedError") &&
-  Predicate.hasProperty(error, "retryAfter") &&
-  Duration.isDuration(error.retryAfter)
+  Predicate.hasProperty(error, "retryAfter") && Duration.isDuration(error.retryAfter)
     ? error.retryAfter
     : undefined
 
-/**
- * How long to wait before retry number `retry` after `error`, or none when the call must fail
- * now: the error is not transient, the retries are used up, or Ottu's `Retry-After` is longer
- * than the policy's `retryAfterCap`. A `Retry-After` within the cap replaces the backoff.
- */
-export const delayFor = (
-  policy: RetryPolicy,
-  error: unknown,
-  retry: number,
-): Effect.Effect<Option.Option<Duration.Duration>> => {
-  if (retry >= policy.times || !isTransient(error)) return Effect.succeedNone
-  const retryAfter = retryAfterOf(error)
-  if (retryAfter === undefined) return Effect.asSome(backoff(policy, retry))
-  return Effect.succeed(
-    Duration.greaterThan(retryAfter, policy.retryAfterCap)
-      ? Option.none()
-      : Option.some(retryAfter),
-  )
+/** What the retry rules look at in a call. */
+export interface Sendable {
+  readonly endpoint: Endpoint
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**
- * Runs `attempt`, and again after each transient failure while `policy` allows, waiting as
- * {@link delayFor} says. The current span gets `http.request.resend_count`. Fails with the last
- * attempt's error.
+ * True when sending the call twice has the effect of sending it once: a `safe` endpoint (a
+ * read), or a `keyed` one that carries a `Tracking-Key`. A `never` endpoint (a checkout create,
+ * a charge, an upload, a PATCH, PUT or DELETE, the throttled status query) and an operation
+ * without a key are not.
  */
-export const withRetry =
-  (policy: RetryPolicy) =>
-  <A, E, R>(attempt: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-    if (policy.times === 0) return attempt
-    const from = (retry: number): Effect.Effect<A, E, R> =>
-      Effect.catchAll(attempt, (error) =>
-        Effect.flatMap(delayFor(policy, error, retry), (delay) =>
-          Option.isNone(delay)
-            ? Effect.fail(error)
-            : Effect.sleep(delay.value).pipe(
-                Effect.zipRight(Effect.annotateCurrentSpan("http.request.resend_count", retry + 1)),
-                Effect.zipRight(from(retry + 1)),
-              ),
-        ),
+export const isIdempotent = (call: Sendable): boolean =>
+  call.endpoint.retry === "safe" ||
+  (call.endpoint.retry === "keyed" && call.headers?.["tracking-key"] !== undefined)
+
+/**
+ * The retry schedule of `policy`, fed with each failure: exponential from `base`, capped at
+ * `cap`, jittered to a uniform draw between half the delay and all of it, at most `times`
+ * retries, and only while the failure is transient. A `Retry-After` replaces the delay, and
+ * stops the retries when it is longer than `retryAfterCap`. Each retry annotates the current
+ * span with `http.request.resend_count`.
+ */
+export const schedule = (policy: RetryPolicy): Schedule.Schedule<unknown, unknown> =>
+  Schedule.exponential(policy.base).pipe(
+    Schedule.union(Schedule.spaced(policy.cap)),
+    Schedule.jitteredWith({ min: 0.5, max: 1 }),
+    Schedule.intersect(Schedule.recurs(policy.times)),
+    Schedule.intersect(Schedule.identity<unknown>()),
+    Schedule.whileInput((error: unknown) => {
+      const retryAfter = retryAfterOf(error)
+      return (
+        isTransient(error) &&
+        (retryAfter === undefined || Duration.lessThanOrEqualTo(retryAfter, policy.retryAfterCap))
       )
-    return from(0)
-  }
+    }),
+    Schedule.modifyDelayEffect(([[, retry], error], delay) =>
+      Effect.as(
+        Effect.annotateCurrentSpan("http.request.resend_count", retry + 1),
+        retryAfterOf(error) ?? delay,
+      ),
+    ),
+  )
 
 const KeyOption = Schema.Struct({ trackingKey: TrackingKey })
 
 /**
- * The `Tracking-Key` the request options give an operation without its own: the given key, a
+ * The `Tracking-Key` the request options give a keyed call without its own: the given key, a
  * fresh one for `"auto"`, none otherwise. A key that is not printable ASCII fails before sending.
  */
 const trackingKeyFor = (
-  call: Pick<Call<unknown, unknown>, "method" | "route" | "headers">,
+  call: Sendable & { readonly path: string },
   option: Options["trackingKey"],
 ): Effect.Effect<string | undefined, OttuInvalidInputError> => {
   if (
     option === undefined ||
-    call.route !== operationRoute ||
+    call.endpoint.retry !== "keyed" ||
     call.headers?.["tracking-key"] !== undefined
   ) {
     return Effect.succeed(undefined)
   }
   if (option === "auto") return Effect.sync(() => crypto.randomUUID())
   return Effect.as(
-    validate(KeyOption, { trackingKey: option }, { method: call.method, path: call.route }),
+    validate(KeyOption, { trackingKey: option }, { method: call.endpoint.method, path: call.path }),
     option,
   )
 }
@@ -154,24 +118,24 @@ const trackingKeyFor = (
 /**
  * Sends `call` under the request options in force (`withRequestOptions`) and the layer's
  * settings: resolves the timeout and the retry policy (call over layer over defaults), adds the
- * `Tracking-Key` of an operation (one key per call, the same on every attempt), and retries
- * `attempt` only when the call is idempotent. A timeout that is not positive keeps the layer's.
+ * `Tracking-Key` of a keyed call (one key per call, the same on every attempt), and retries
+ * `attempt` on the policy's schedule only when the call is idempotent. A timeout that is not
+ * positive keeps the layer's.
  */
-export const reliably = <A, I, E, R>(
+export const reliably = <C extends Sendable & { readonly path: string }, A, E, R>(
   config: OttuConfig["Type"],
-  call: Call<A, I>,
-  attempt: (call: Call<A, I>, timeout: Duration.Duration) => Effect.Effect<A, E, R>,
+  call: C,
+  attempt: (call: C, timeout: Duration.Duration) => Effect.Effect<A, E, R>,
 ): Effect.Effect<A, E | OttuInvalidInputError, R> =>
   Effect.flatMap(CurrentRequestOptions, (options) =>
     Effect.flatMap(trackingKeyFor(call, options.trackingKey), (key) => {
-      const sent =
+      const sent: C =
         key === undefined ? call : { ...call, headers: { ...call.headers, "tracking-key": key } }
       const given = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
       const timeout =
         given !== undefined && Duration.greaterThan(given, Duration.zero) ? given : config.timeout
       const policy = retryPolicy(config.retry, options.retry)
-      return withRetry(isIdempotent(sent) ? policy : { ...policy, times: 0 })(
-        attempt(sent, timeout),
-      )
+      const once = attempt(sent, timeout)
+      return policy.times === 0 || !isIdempotent(sent) ? once : Effect.retry(once, schedule(policy))
     }),
   )

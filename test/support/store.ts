@@ -8,7 +8,7 @@
 import process from "node:process"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { PgClient } from "@effect/sql-pg"
-import { ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
+import { Effect, Either, Layer, Redacted } from "effect"
 import { CheckoutStore, Session, Webhook } from "../../src/index.ts"
 import { contractSandbox, sandboxConfig } from "./sandbox.ts"
 
@@ -131,20 +131,12 @@ export const operationEvent = (
 /** The default `webhook_url` the tracked SDK is configured with. */
 export const defaultWebhookUrl = "https://merchant.example/ottu/webhook"
 
-/**
- * The SDK on a fresh contract-checked sandbox, tracked into the context's store, with the given
- * environment (by default `OTTU_WEBHOOK_URL` set) and a current session.
- */
-export const trackedSandbox = (
-  env: Readonly<Record<string, string>> = { OTTU_WEBHOOK_URL: defaultWebhookUrl },
-) =>
+/** The SDK on a fresh contract-checked sandbox, tracked into the context's store, with a current session. */
+export const trackedSandbox = () =>
   Layer.mergeAll(sandboxConfig(), Session.layer).pipe(
     Layer.provideMerge(
       CheckoutStore.tracking.pipe(
         Layer.provideMerge(contractSandbox({ inquiryThrottling: false })),
-        Layer.provide(
-          Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
-        ),
       ),
     ),
   )
