@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Checkout from "./Checkout.ts"
 import * as Inquiry from "./Inquiry.ts"
+import { type Endpoint, endpoints } from "./internal/endpoints.ts"
 import { invalid } from "./internal/input.ts"
 import * as Operation from "./Operation.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
@@ -66,8 +67,7 @@ type Requirements = OttuConfig | HttpClient.HttpClient | CurrentSession
  */
 const targetId = (
   sessionId: string | undefined,
-  method: string,
-  path = "/b/checkout/v1/pymt-txn/{session_id}/",
+  { method, route: path }: Endpoint,
 ): Effect.Effect<string, Checkout.CheckoutError, CurrentSession> =>
   sessionId !== undefined
     ? Effect.succeed(sessionId)
@@ -114,7 +114,7 @@ export const update = (
   params: Checkout.UpdateInput,
   options?: { readonly sessionId?: string },
 ): Effect.Effect<Checkout.CheckoutSession, Checkout.CheckoutError, Requirements> =>
-  Effect.flatMap(targetId(options?.sessionId, "PATCH"), (id) =>
+  Effect.flatMap(targetId(options?.sessionId, endpoints.checkoutUpdate), (id) =>
     tracked(Checkout.update(id, params)),
   )
 
@@ -153,7 +153,7 @@ const operate =
     Effect.gen(function* () {
       const { target, ...rest } = options ?? ({} as OperationOptions<O>)
       const chosen = target ?? {
-        session_id: yield* targetId(undefined, "POST", "/b/pbl/v2/operation/"),
+        session_id: yield* targetId(undefined, endpoints.capture),
       }
       const result = yield* run(chosen, rest as unknown as O)
       if (refreshAfter) {
@@ -234,7 +234,7 @@ export const query = (
   Effect.gen(function* () {
     const { target, ...rest } = options ?? {}
     const chosen = target ?? {
-      session_id: yield* targetId(undefined, "POST", "/b/pbl/v2/inquiry/"),
+      session_id: yield* targetId(undefined, endpoints.inquiry),
     }
     return yield* Inquiry.query(chosen, rest)
   })
