@@ -851,3 +851,15 @@ describe("OttuSandbox.make", () => {
     }),
   )
 })
+
+describe("catalogue", () => {
+  it("is frozen: every sandbox of the process shares it", () => {
+    expect(Object.isFrozen(OttuSandbox.pgCodes)).toBe(true)
+    expect(Object.isFrozen(OttuSandbox.gateways)).toBe(true)
+    for (const gateway of OttuSandbox.gateways) {
+      expect(Object.isFrozen(gateway)).toBe(true)
+      expect(Object.isFrozen(gateway.accepted_currencies)).toBe(true)
+      expect(gateway.payment_services.every(Object.isFrozen)).toBe(true)
+    }
+  })
+})
