@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { Buffer } from "node:buffer"
 import { createHmac, timingSafeEqual } from "node:crypto"
 
 /**
@@ -13,14 +14,12 @@ import { createHmac, timingSafeEqual } from "node:crypto"
 export const hmacSha256Hex = (key: string, message: string): string =>
   createHmac("sha256", key).update(message, "utf8").digest("hex")
 
-const utf8 = new TextEncoder()
-
 /**
  * Whether two strings are equal, compared as UTF-8 bytes with `timingSafeEqual`: the time depends
  * on their lengths only (lengths are not secret: a signature is always 64 characters).
  */
 export const equalInConstantTime = (a: string, b: string): boolean => {
-  const left = utf8.encode(a)
-  const right = utf8.encode(b)
+  const left = Buffer.from(a, "utf8")
+  const right = Buffer.from(b, "utf8")
   return left.length === right.length && timingSafeEqual(left, right)
 }
