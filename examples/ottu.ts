@@ -48,12 +48,13 @@ export const OttuLive: Layer.Layer<
               }),
               // Ottu refuses status queries in a transaction's first 10 minutes; the examples query
               // right after paying, so their sandbox does not throttle.
-              // The sandbox signs and delivers webhooks with the same key a receiver verifies with.
+              // The sandbox signs webhooks with the same key a receiver verifies with, and
+              // delivers them over fetch.
               OttuSandbox.layerWithControl({
                 apiKey: sandboxKey,
                 inquiryThrottling: false,
                 webhookKey: key,
-              }),
+              }).pipe(Layer.provide(FetchHttpClient.layer)),
             ),
           ),
         ),

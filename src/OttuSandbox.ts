@@ -28,22 +28,15 @@ import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import { clientOf } from "./OttuSandbox/client.ts"
-import { type Delivery, dispatch, makeCourier } from "./OttuSandbox/delivery.ts"
+import { type Delivery, dispatch, makeCourier, type Webhooks } from "./OttuSandbox/delivery.ts"
 import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
 import * as Payments from "./OttuSandbox/payments.ts"
 import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
-import {
-  type Env,
-  makeState,
-  SandboxEnv,
-  type SandboxEvent,
-  type SandboxState,
-} from "./OttuSandbox/state.ts"
+import { type Env, makeState, SandboxEnv, type SandboxEvent } from "./OttuSandbox/state.ts"
 
 /**
- * The state models: `SandboxState` and what it holds (`SandboxSession`s with their
- * `CheckoutInput`, `Attempt`s and `ChildTransaction`s, `SavedCard`s, `SandboxEvent`s).
+ * The outcome of one webhook delivery: `Delivery`.
  *
  * @since 0.1.0
  * @category models
@@ -105,16 +98,15 @@ export { SandboxControlError } from "./OttuSandbox/payments.ts"
  * @category models
  */
 export type { ChildSnapshot, SessionSnapshot } from "./OttuSandbox/snapshot.ts"
-
-export type {
-  Attempt,
-  CheckoutInput,
-  ChildTransaction,
-  SandboxEvent,
-  SandboxSession,
-  SandboxState,
-  SavedCard,
-} from "./OttuSandbox/state.ts"
+/**
+ * The plain, immutable data the control API hands out: the `CheckoutInput` and `Attempt`s of a
+ * {@link SessionSnapshot}, and the `SandboxEvent`s {@link events} lists. The sandbox's state
+ * itself (its `Ref`, sessions, ledgers and card store) is not exposed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type { Attempt, CheckoutInput, SandboxEvent } from "./OttuSandbox/state.ts"
 
 /**
  * How to build a sandbox.
@@ -133,18 +125,31 @@ export interface SandboxOptions {
    * Default `true`. Examples that run on the real clock may turn it off.
    */
   readonly inquiryThrottling?: boolean
-  /**
-   * The webhook key. When set, the sandbox delivers its events: payment events after payments
-   * (and status queries asked to notify), operation events after capture, refund and void, each
-   * signed with this key and POSTed to the session's `webhook_url` (15 s timeout, 3 retries 5 s
-   * apart on timeouts only, as Ottu). Without it, events are only logged.
-   */
-  readonly webhookKey?: Redacted.Redacted<string>
 }
 
 /**
- * A running sandbox: its host, its web handler and its state. The control API ({@link pay},
- * {@link session}, {@link events}) works on the one {@link layerWithControl} provides.
+ * How to build a sandbox that delivers its webhooks: payment events after payments (and status
+ * queries asked to notify), operation events after capture, refund and void, each signed with
+ * `webhookKey` and POSTed to the session's `webhook_url` (15 s timeout, 3 retries 5 s apart on
+ * timeouts only, as Ottu) through the `HttpClient` in the context of {@link make} or
+ * {@link layerWithControl}. Without a webhook key, events are only logged ({@link events}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookOptions extends SandboxOptions {
+  /** The webhook key the events are signed with (the receiver's key). */
+  readonly webhookKey: Redacted.Redacted<string>
+}
+
+/** Either kind of options, as the implementations read them. */
+type AnyOptions = SandboxOptions & { readonly webhookKey?: Redacted.Redacted<string> | undefined }
+
+/**
+ * A running sandbox: its host, its web handler, and the control API ({@link pay},
+ * {@link session}, {@link events}, {@link deliveries}, {@link awaitDeliveries}, which the
+ * module-level functions call on the one {@link layerWithControl} provides). Everything it
+ * shows is a snapshot: its state is not reachable from outside.
  *
  * @since 0.1.0
  * @category models
@@ -152,12 +157,18 @@ export interface SandboxOptions {
 export interface Service {
   readonly host: string
   readonly handler: (request: Request) => Promise<Response>
-  readonly state: Ref.Ref<SandboxState>
-  /** Hands the events logged since the last call to delivery (the routes do it themselves). */
-  readonly dispatch: Effect.Effect<void>
-  /** The outcomes of the deliveries that finished. */
+  /** See {@link pay}. */
+  readonly pay: (
+    sessionId: string,
+    options?: Payments.PayOptions,
+  ) => Effect.Effect<PaymentPayload, Payments.SandboxControlError>
+  /** See {@link session}. */
+  readonly session: (sessionId: string) => Effect.Effect<Option.Option<SessionSnapshot>>
+  /** See {@link events}. */
+  readonly events: Effect.Effect<ReadonlyArray<SandboxEvent>>
+  /** See {@link deliveries}. */
   readonly deliveries: Effect.Effect<ReadonlyArray<Delivery>>
-  /** Waits until no delivery is running. */
+  /** See {@link awaitDeliveries}. */
   readonly awaitDeliveries: Effect.Effect<void>
 }
 
@@ -172,15 +183,16 @@ export class OttuSandbox extends Context.Tag("effect-ottu/OttuSandbox")<OttuSand
 const defaultHost = "sandbox.ottu.test"
 
 /**
- * A fresh instance: its state, its web handler and the function that disposes of it. The handler
- * reads time from the `Clock` of the context the instance is built in (a `TestClock` in tests).
+ * A fresh instance: its service and the function that disposes of it. The handler reads time
+ * from the `Clock` of the context the instance is built in (a `TestClock` in tests). Without
+ * `webhooks`, events are only logged.
  */
-const build = (options: SandboxOptions = {}) =>
+const build = (options: SandboxOptions, webhooks?: Webhooks) =>
   Effect.gen(function* () {
     const clock = yield* Effect.clock
     const state = yield* makeState
     const scope = yield* Scope.make()
-    const courier = yield* Scope.extend(makeCourier(options.webhookKey), scope)
+    const courier = yield* Scope.extend(makeCourier(webhooks), scope)
     const env: Env = {
       host: options.host ?? defaultHost,
       apiKey: options.apiKey,
@@ -194,9 +206,14 @@ const build = (options: SandboxOptions = {}) =>
     )
     const service: Service = {
       host: env.host,
-      state,
       handler: (request) => web.handler(request),
-      dispatch: dispatch(courier, state),
+      pay: (sessionId, payOptions = {}) =>
+        Effect.zipLeft(Payments.pay(state, sessionId, payOptions), dispatch(courier, state)),
+      session: (sessionId) =>
+        Effect.map(Ref.get(state), (current) =>
+          Option.map(HashMap.get(current.sessions, sessionId), snapshotOf),
+        ),
+      events: Effect.map(Ref.get(state), (current) => current.events),
       deliveries: Ref.get(courier.deliveries),
       awaitDeliveries: FiberSet.awaitEmpty(courier.running),
     }
@@ -209,20 +226,35 @@ const build = (options: SandboxOptions = {}) =>
 
 /**
  * Builds a sandbox whose handler lives as long as the scope. It reads time from the `Clock` of
- * the context it is built in, so a `TestClock` drives its throttles and timestamps.
+ * the context it is built in, so a `TestClock` drives its throttles, timestamps and webhook
+ * timeouts. With a webhook key ({@link WebhookOptions}), it delivers its webhooks through the
+ * context's `HttpClient`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options?: SandboxOptions): Effect.Effect<Service, never, Scope.Scope> =>
-  Effect.map(
-    Effect.acquireRelease(build(options), ({ dispose }) => Effect.promise(dispose)),
+export const make: {
+  (options: WebhookOptions): Effect.Effect<Service, never, Scope.Scope | HttpClient.HttpClient>
+  (
+    options?: SandboxOptions & { readonly webhookKey?: undefined },
+  ): Effect.Effect<Service, never, Scope.Scope>
+} = (options: AnyOptions = {}) => {
+  const key = options.webhookKey
+  // The context's HttpClient is read only with a webhook key, which the first signature asks for.
+  const acquire =
+    key === undefined
+      ? build(options)
+      : Effect.flatMap(HttpClient.HttpClient, (client) => build(options, { key, client }))
+  return Effect.map(
+    Effect.acquireRelease(acquire, ({ dispose }) => Effect.promise(dispose)),
     ({ service }) => service,
-  )
+  ) as Effect.Effect<Service, never, Scope.Scope>
+}
 
 /**
  * A sandbox as a web handler, for `Deno.serve`, `Bun.serve` or a Node adapter. Call `dispose`
- * when the server stops.
+ * when the server stops. It has no control API, so no payment happens on it and it delivers no
+ * webhooks: use {@link layerWithControl} for flows that need them.
  *
  * **Gotchas**: on Deno with a `node:http` server, call `server.closeAllConnections()` before
  * `server.close()`, or the process waits about 90 s for keep-alive connections.
@@ -230,28 +262,49 @@ export const make = (options?: SandboxOptions): Effect.Effect<Service, never, Sc
  * @since 0.1.0
  * @category constructors
  */
-export const webHandler = (
-  options?: SandboxOptions,
-): {
-  readonly handler: (request: Request) => Promise<Response>
-  readonly dispose: () => Promise<void>
-} => {
-  const { service, dispose } = Effect.runSync(build(options))
+export const webHandler = (options?: SandboxOptions): WebHandler => {
+  const { service, dispose } = Effect.runSync(build(options ?? {}))
   return { handler: service.handler, dispose }
 }
 
 /**
+ * A sandbox served as a web handler, and the function that releases it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebHandler {
+  readonly handler: (request: Request) => Promise<Response>
+  readonly dispose: () => Promise<void>
+}
+
+/**
  * An `HttpClient` answered in process by a fresh sandbox, plus the {@link OttuSandbox} service
- * to inspect or drive it.
+ * to inspect or drive it. With a webhook key ({@link WebhookOptions}), the layer needs the
+ * `HttpClient` its webhooks are delivered through (a network one: provide
+ * `FetchHttpClient.layer` to it), and still provides its in-process client to the program.
+ *
+ * @example
+ * ```ts
+ * const Sandbox = OttuSandbox.layerWithControl({ webhookKey }).pipe(
+ *   Layer.provide(FetchHttpClient.layer),
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerWithControl = (
-  options?: SandboxOptions,
-): Layer.Layer<HttpClient.HttpClient | OttuSandbox> =>
+export const layerWithControl: {
+  (
+    options: WebhookOptions,
+  ): Layer.Layer<HttpClient.HttpClient | OttuSandbox, never, HttpClient.HttpClient>
+  (
+    options?: SandboxOptions & { readonly webhookKey?: undefined },
+  ): Layer.Layer<HttpClient.HttpClient | OttuSandbox>
+} = (options?: AnyOptions) =>
   Layer.scopedContext(
-    Effect.map(make(options), (sandbox) =>
+    // As `make`: with a webhook key, the layer requires the HttpClient (first signature).
+    Effect.map(make(options as SandboxOptions), (sandbox) =>
       Context.make(OttuSandbox, sandbox).pipe(
         Context.add(HttpClient.HttpClient, clientOf(sandbox.handler)),
       ),
@@ -261,12 +314,17 @@ export const layerWithControl = (
 /**
  * An `HttpClient` answered in process by a fresh sandbox: provide it instead of
  * `FetchHttpClient.layer` and every Ottu call runs against the simulator. Any base URL works.
+ * With a webhook key, it needs an `HttpClient` to deliver through, as {@link layerWithControl}.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: (options?: SandboxOptions) => Layer.Layer<HttpClient.HttpClient> =
-  layerWithControl
+export const layer: {
+  (options: WebhookOptions): Layer.Layer<HttpClient.HttpClient, never, HttpClient.HttpClient>
+  (
+    options?: SandboxOptions & { readonly webhookKey?: undefined },
+  ): Layer.Layer<HttpClient.HttpClient>
+} = layerWithControl
 
 /**
  * Simulates the customer paying the session: one attempt on one of its gateways (the first by
@@ -294,9 +352,7 @@ export const pay = (
   sessionId: string,
   options: Payments.PayOptions = {},
 ): Effect.Effect<PaymentPayload, Payments.SandboxControlError, OttuSandbox> =>
-  Effect.flatMap(OttuSandbox, (sandbox) =>
-    Effect.zipLeft(Payments.pay(sandbox.state, sessionId, options), sandbox.dispatch),
-  )
+  Effect.flatMap(OttuSandbox, (sandbox) => sandbox.pay(sessionId, options))
 
 /**
  * The session with this id as the sandbox holds it (state, attempts, child transactions, and
@@ -308,16 +364,13 @@ export const pay = (
 export const session = (
   sessionId: string,
 ): Effect.Effect<Option.Option<SessionSnapshot>, never, OttuSandbox> =>
-  Effect.flatMap(OttuSandbox, (sandbox) =>
-    Effect.map(Ref.get(sandbox.state), (state) =>
-      Option.map(HashMap.get(state.sessions, sessionId), snapshotOf),
-    ),
-  )
+  Effect.flatMap(OttuSandbox, (sandbox) => sandbox.session(sessionId))
 
 /**
- * The events the sandbox would have delivered as webhooks, oldest first: payment events (after
- * every attempt but a gateway error, and after a status query asked to notify) and operation
- * events (after every capture, refund and void). Nothing is delivered.
+ * The events the sandbox logged for webhooks, oldest first: payment events (after every attempt
+ * but a gateway error, and after a status query asked to notify) and operation events (after
+ * every capture, refund and void). A sandbox with a webhook key also delivers them (see
+ * {@link deliveries}).
  *
  * @since 0.1.0
  * @category control
@@ -326,13 +379,11 @@ export const events: Effect.Effect<
   ReadonlyArray<SandboxEvent>,
   never,
   OttuSandbox
-> = Effect.flatMap(OttuSandbox, (sandbox) =>
-  Effect.map(Ref.get(sandbox.state), (state) => state.events),
-)
+> = Effect.flatMap(OttuSandbox, (sandbox) => sandbox.events)
 
 /**
  * The outcomes of the webhook deliveries that finished, oldest first (see
- * {@link SandboxOptions.webhookKey}).
+ * {@link WebhookOptions}).
  *
  * @since 0.1.0
  * @category control

@@ -90,6 +90,10 @@ const keyText = (key: unknown): string | undefined => {
 const isPayload = (value: unknown): value is Payload =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
+/** The message a scheme signs for a payload. */
+const messageOf = (payload: Payload, scheme: Scheme, literal?: NumberLiteral): string =>
+  scheme === "standard" ? signed.standard(payload, literal) : signed.subscription(payload, literal)
+
 /**
  * The signature Ottu puts in a payload's `signature` field: lowercase hex HMAC-SHA256 of the
  * scheme's message under the key (both as UTF-8). `scheme` defaults to `"standard"`. The
@@ -113,9 +117,17 @@ export const signatureOf = (
   key: Key,
   scheme: Scheme = "standard",
 ): string =>
-  hmacSha256Hex(typeof key === "string" ? key : Redacted.value(key), (out) =>
-    (scheme === "standard" ? signed.standard : signed.subscription)(payload, out),
-  )
+  hmacSha256Hex(typeof key === "string" ? key : Redacted.value(key), messageOf(payload, scheme))
+
+/** Whether `signature` is the payload's signature under `secret` in `scheme`, in constant time. */
+const signedWith = (
+  scheme: Scheme,
+  payload: Payload,
+  signature: string,
+  secret: string,
+  literal: NumberLiteral | undefined,
+): boolean =>
+  equalInConstantTime(hmacSha256Hex(secret, messageOf(payload, scheme, literal)), signature)
 
 /** The signature check shared by {@link verifySignature} and {@link verify}. */
 const signatureMatches = (
@@ -129,14 +141,8 @@ const signatureMatches = (
   if (secret === undefined || secret === "") return false
   try {
     return (
-      equalInConstantTime(
-        hmacSha256Hex(secret, (out) => signed.standard(payload, out, literal)),
-        signature,
-      ) ||
-      equalInConstantTime(
-        hmacSha256Hex(secret, (out) => signed.subscription(payload, out, literal)),
-        signature,
-      )
+      signedWith("standard", payload, signature, secret, literal) ||
+      signedWith("subscription", payload, signature, secret, literal)
     )
   } catch {
     return false

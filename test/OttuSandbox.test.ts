@@ -1,6 +1,6 @@
 import { HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import { afterAll, describe, expect, it, layer } from "@effect/vitest"
-import { Chunk, Effect, HashMap, Option, Redacted, Ref, Stream } from "effect"
+import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import * as OttuSandbox from "../src/OttuSandbox.ts"
 
 const apiKey = "sandbox-test-key"
@@ -731,7 +731,7 @@ layer(OttuSandbox.layerWithControl({ host: "merchant.ottu.test" }))("OttuSandbox
     }),
   )
 
-  it.effect("keeps sessions in the sandbox's Ref", () =>
+  it.effect("keeps sessions, shown as snapshots", () =>
     Effect.gen(function* () {
       const sandboxService = yield* OttuSandbox.OttuSandbox
       const created = yield* execute(
@@ -740,8 +740,7 @@ layer(OttuSandbox.layerWithControl({ host: "merchant.ottu.test" }))("OttuSandbox
         ),
       )
       const { session_id } = yield* bodyOf(created)
-      const state = yield* Ref.get(sandboxService.state)
-      const stored = HashMap.get(state.sessions, session_id)
+      const stored = yield* OttuSandbox.session(session_id)
       expect(Option.map(stored, (session) => session.checkout.amount)).toEqual(
         Option.some("20.230"),
       )
@@ -846,8 +845,21 @@ describe("OttuSandbox.make", () => {
         ),
       )
       expect(response.status).toBe(201)
-      expect(HashMap.size((yield* Ref.get(first.state)).sessions)).toBe(1)
-      expect(HashMap.size((yield* Ref.get(second.state)).sessions)).toBe(0)
+      const { session_id } = (yield* Effect.promise(() => response.json())) as Json
+      expect(Option.isSome(yield* first.session(session_id))).toBe(true)
+      expect(Option.isSome(yield* second.session(session_id))).toBe(false)
     }),
   )
+})
+
+describe("catalogue", () => {
+  it("is frozen: every sandbox of the process shares it", () => {
+    expect(Object.isFrozen(OttuSandbox.pgCodes)).toBe(true)
+    expect(Object.isFrozen(OttuSandbox.gateways)).toBe(true)
+    for (const gateway of OttuSandbox.gateways) {
+      expect(Object.isFrozen(gateway)).toBe(true)
+      expect(Object.isFrozen(gateway.accepted_currencies)).toBe(true)
+      expect(gateway.payment_services.every(Object.isFrozen)).toBe(true)
+    }
+  })
 })

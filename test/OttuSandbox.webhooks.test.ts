@@ -1,10 +1,11 @@
 /**
- * The sandbox delivers its webhooks: signed payment and operation events POSTed to the session's
- * `webhook_url`, verified by a real receiver served on loopback, with Ottu's retry rule (only
- * timeouts are retried).
+ * The sandbox delivers its webhooks through an `HttpClient`: signed payment and operation events
+ * POSTed to the session's `webhook_url`, verified by a real receiver served on loopback, with
+ * Ottu's retry rule (only timeouts are retried, driven by the `TestClock`).
  */
+import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Chunk, Effect, Fiber, Layer, Queue, Redacted, TestClock } from "effect"
 import {
   Checkout,
   Operation,
@@ -14,35 +15,42 @@ import {
   type Webhook,
   WebhookReceiver,
 } from "../src/index.ts"
-import { faultServer } from "./support/faults.ts"
+import { faultServer, type Received } from "./support/faults.ts"
 import { serve } from "./support/serve.ts"
 
 const webhookKey = Redacted.make("whk_sandbox_delivery")
 const apiKey = Redacted.make("sandbox-delivery-key")
 
-const onSandbox = (options: Partial<OttuSandbox.SandboxOptions> = {}) =>
+const config = OttuConfig.layer({ merchantId: "sandbox.ottu.test", auth: OttuAuth.apiKey(apiKey) })
+
+/** The SDK on a sandbox that delivers its webhooks over fetch. */
+const onSandbox = (options: Partial<OttuSandbox.WebhookOptions> = {}) =>
   Layer.merge(
-    OttuConfig.layer({ merchantId: "sandbox.ottu.test", auth: OttuAuth.apiKey(apiKey) }),
-    OttuSandbox.layerWithControl({ apiKey, webhookKey, ...options }),
+    config,
+    OttuSandbox.layerWithControl({ apiKey, webhookKey, ...options }).pipe(
+      Layer.provide(FetchHttpClient.layer),
+    ),
   )
 
-/** A receiver served on loopback that keeps the events it verified. */
-const receiver = Effect.acquireRelease(
-  Effect.promise(async () => {
-    const received: Array<Webhook.Event> = []
-    const app = WebhookReceiver.webHandler({
-      key: webhookKey,
-      handler: (event) => Effect.sync(() => received.push(event)),
-    })
-    const served = await serve(app.handler)
-    return { received, url: `${served.url}/webhooks/ottu`, close: served.close, app }
-  }),
-  (r) =>
+/** A receiver served on loopback; `received` yields the events it verified, as they arrive. */
+const receiver = Effect.gen(function* () {
+  const received = yield* Queue.unbounded<Webhook.Event>()
+  const served = yield* Effect.acquireRelease(
     Effect.promise(async () => {
-      await r.close()
-      await r.app.dispose()
+      const app = WebhookReceiver.webHandler({
+        key: webhookKey,
+        handler: (event) => Queue.offer(received, event),
+      })
+      return { app, server: await serve(app.handler) }
     }),
-)
+    ({ app, server }) =>
+      Effect.promise(async () => {
+        await server.close()
+        await app.dispose()
+      }),
+  )
+  return { received, url: `${served.server.url}/webhooks/ottu` }
+})
 
 const order = (webhook_url: string) =>
   ({
@@ -53,6 +61,13 @@ const order = (webhook_url: string) =>
     webhook_url,
   }) as const
 
+/** Waits, on the real event loop, until some fiber sleeps on the `TestClock`. */
+const untilSleeping = Effect.gen(function* () {
+  while (Chunk.isEmpty(yield* TestClock.sleeps())) {
+    yield* Effect.promise(() => new Promise((resume) => setTimeout(resume, 1)))
+  }
+})
+
 describe("sandbox webhook delivery", () => {
   it.live("a payment and a refund arrive signed and verified at the receiver", () =>
     Effect.gen(function* () {
@@ -61,13 +76,20 @@ describe("sandbox webhook delivery", () => {
       yield* OttuSandbox.pay(session.session_id, { outcome: "success" })
       yield* Operation.refund({ session_id: session.session_id }, { amount: "4.000" })
       yield* OttuSandbox.awaitDeliveries
-      expect(hook.received.map((e) => e._tag)).toEqual(["PaymentEvent", "OperationEvent"])
-      expect(hook.received[0]).toMatchObject({
+      const received = yield* Queue.takeAll(hook.received)
+      expect(Chunk.toArray(Chunk.map(received, (e) => e._tag))).toEqual([
+        "PaymentEvent",
+        "OperationEvent",
+      ])
+      expect(Chunk.unsafeGet(received, 0)).toMatchObject({
         session_id: session.session_id,
         result: "success",
         state: "paid",
       })
-      expect(hook.received[1]).toMatchObject({ session_id: session.session_id, amount: "4.000" })
+      expect(Chunk.unsafeGet(received, 1)).toMatchObject({
+        session_id: session.session_id,
+        amount: "4.000",
+      })
       const deliveries = yield* OttuSandbox.deliveries
       expect(deliveries.map((d) => [d.kind, d.status, d.attempts])).toEqual([
         ["payment", 200, 1],
@@ -82,9 +104,21 @@ describe("sandbox webhook delivery", () => {
       const session = yield* Checkout.create(order(hook.url))
       yield* OttuSandbox.pay(session.session_id, { outcome: "success" })
       yield* OttuSandbox.awaitDeliveries
-      expect(hook.received).toHaveLength(0)
+      expect(yield* Queue.size(hook.received)).toBe(0)
       expect((yield* OttuSandbox.deliveries).map((d) => [d.status, d.attempts])).toEqual([[401, 1]])
     }).pipe(Effect.provide(onSandbox({ webhookKey: Redacted.make("another-key") })), Effect.scoped),
+  )
+
+  it.live("an unreachable receiver is an error, not retried", () =>
+    Effect.gen(function* () {
+      const session = yield* Checkout.create(order("http://127.0.0.1:1/hook"))
+      yield* OttuSandbox.pay(session.session_id, { outcome: "success" })
+      yield* OttuSandbox.awaitDeliveries
+      const [delivery] = yield* OttuSandbox.deliveries
+      expect(delivery).toMatchObject({ kind: "payment", attempts: 1 })
+      expect(delivery?.status).toBeUndefined()
+      expect(delivery?.error).toEqual(expect.any(String))
+    }).pipe(Effect.provide(onSandbox()), Effect.scoped),
   )
 
   it.live("without a webhook key nothing is delivered; events are only logged", () =>
@@ -93,16 +127,11 @@ describe("sandbox webhook delivery", () => {
       const session = yield* Checkout.create(order(hook.url))
       yield* OttuSandbox.pay(session.session_id, { outcome: "success" })
       yield* OttuSandbox.awaitDeliveries
-      expect(hook.received).toHaveLength(0)
+      expect(yield* Queue.size(hook.received)).toBe(0)
       expect(yield* OttuSandbox.deliveries).toEqual([])
       expect((yield* OttuSandbox.events).map((e) => e.kind)).toEqual(["payment"])
     }).pipe(
-      Effect.provide(
-        Layer.merge(
-          OttuConfig.layer({ merchantId: "sandbox.ottu.test", auth: OttuAuth.apiKey(apiKey) }),
-          OttuSandbox.layerWithControl({ apiKey }),
-        ),
-      ),
+      Effect.provide(Layer.merge(config, OttuSandbox.layerWithControl({ apiKey }))),
       Effect.scoped,
     ),
   )
@@ -111,15 +140,22 @@ describe("sandbox webhook delivery", () => {
     "a receiver that never answers is retried 3 times, 5 s apart, after 15 s timeouts",
     () =>
       Effect.gen(function* () {
-        const stalled = yield* faultServer(() => ({ _tag: "StallHeaders" }))
+        const arrivals = yield* Queue.unbounded<Received>()
+        const stalled = yield* faultServer((request) => {
+          Queue.unsafeOffer(arrivals, request)
+          return { _tag: "StallHeaders" }
+        })
         const session = yield* Checkout.create(order(`${stalled.url}/hook`))
         yield* OttuSandbox.pay(session.session_id, { outcome: "success" })
         const waiting = yield* Effect.fork(OttuSandbox.awaitDeliveries)
-        for (let i = 0; i < 4; i++) {
-          yield* Effect.promise(() => new Promise((resume) => setTimeout(resume, 30)))
+        for (let attempt = 1; attempt <= 4; attempt++) {
+          yield* Queue.take(arrivals)
+          yield* untilSleeping
           yield* TestClock.adjust("15 seconds")
-          yield* Effect.promise(() => new Promise((resume) => setTimeout(resume, 10)))
-          yield* TestClock.adjust("5 seconds")
+          if (attempt < 4) {
+            yield* untilSleeping
+            yield* TestClock.adjust("5 seconds")
+          }
         }
         yield* Fiber.join(waiting)
         expect(stalled.received()).toHaveLength(4)

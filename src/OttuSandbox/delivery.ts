@@ -1,12 +1,14 @@
 /**
  * Webhook delivery: the events the sandbox logs are signed with its webhook key and POSTed to
- * their `webhook_url`, as Ottu does (API reference §13.1): a 15 second timeout, and retries only
- * on a timeout, 3 of them, 5 seconds apart. Deliveries run in the background of the instance;
- * their outcomes are kept for tests and examples.
+ * their `webhook_url` through an `HttpClient`, as Ottu does (API reference §13.1): a 15 second
+ * timeout, and retries only on a timeout, 3 of them, 5 seconds apart. Deliveries run in the
+ * background of the instance; their outcomes are kept for tests and examples.
  *
  * @internal
  */
-import * as Duration from "effect/Duration"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import type * as Redacted from "effect/Redacted"
@@ -32,63 +34,68 @@ export interface Delivery {
   readonly error?: string
 }
 
-/** The instance's delivery machinery. */
+/** How an instance delivers: the key it signs with and the client it POSTs through. */
+export interface Webhooks {
+  readonly key: Redacted.Redacted<string>
+  readonly client: HttpClient.HttpClient
+}
+
+/** The instance's delivery machinery; without `webhooks`, events are only logged. */
 export interface Courier {
-  readonly key: Redacted.Redacted<string> | undefined
+  readonly webhooks: Webhooks | undefined
   /** How many logged events were already handed to delivery. */
   readonly dispatched: Ref.Ref<number>
   readonly deliveries: Ref.Ref<ReadonlyArray<Delivery>>
   readonly running: FiberSet.FiberSet<void, never>
 }
 
-/** Ottu's delivery timing (§13.1). */
-const timeout = Duration.seconds(15)
-const retries = Schedule.intersect(Schedule.spaced("5 seconds"), Schedule.recurs(3))
-
 /** A courier for one instance; its deliveries stop when `scope` closes. */
 export const makeCourier = (
-  key: Redacted.Redacted<string> | undefined,
+  webhooks: Webhooks | undefined,
 ): Effect.Effect<Courier, never, Scope.Scope> =>
   Effect.all({
-    key: Effect.succeed(key),
+    webhooks: Effect.succeed(webhooks),
     dispatched: Ref.make(0),
     deliveries: Ref.make<ReadonlyArray<Delivery>>([]),
     running: FiberSet.make<void, never>(),
   })
 
-class DeliveryTimeout {
-  readonly _tag = "DeliveryTimeout"
-}
+class DeliveryTimeout extends Data.TaggedError("DeliveryTimeout") {}
 
-/** One POST of the signed event; fails with `DeliveryTimeout` after 15 seconds. */
-const post = (url: string, body: string) =>
-  Effect.tryPromise({
-    try: (signal) =>
-      fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "ottu-sandbox" },
-        body,
-        signal,
-      }).then(async (response) => {
-        await response.body?.cancel()
-        return response.status
-      }),
-    catch: (cause) => (cause instanceof Error ? cause.message : String(cause)),
-  }).pipe(Effect.timeoutFail({ duration: timeout, onTimeout: () => new DeliveryTimeout() }))
+/** Ottu's retries (§13.1): 3 at most, 5 s apart (taken after a timeout only). */
+const retries = Schedule.intersect(Schedule.spaced("5 seconds"), Schedule.recurs(3))
+
+/**
+ * One POST of the signed event: the answer's status. The body of the answer is not read (the
+ * request is aborted once the status is known); no status within 15 s is a `DeliveryTimeout`.
+ */
+const post = (client: HttpClient.HttpClient, url: string, body: string) =>
+  HttpClientRequest.post(url).pipe(
+    HttpClientRequest.setHeader("user-agent", "ottu-sandbox"),
+    HttpClientRequest.bodyText(body, "application/json"),
+    HttpClient.withScope(client).execute,
+    Effect.map((response) => response.status),
+    Effect.scoped,
+    Effect.mapError((error) => error.message),
+    Effect.timeoutFail({ duration: "15 seconds", onTimeout: () => new DeliveryTimeout() }),
+  )
 
 /** Signs and delivers one event, retrying on timeouts only, and records the outcome. */
-const deliver = (courier: Courier, key: Redacted.Redacted<string>, event: SandboxEvent) => {
+const deliver = (courier: Courier, webhooks: Webhooks, event: SandboxEvent) => {
   const url = event.webhook_url ?? ""
-  const body = JSON.stringify({ ...event.payload, signature: signatureOf(event.payload, key) })
+  const body = JSON.stringify({
+    ...event.payload,
+    signature: signatureOf(event.payload, webhooks.key),
+  })
   return Effect.gen(function* () {
     const attempts = yield* Ref.make(0)
     const outcome = yield* Ref.update(attempts, (n) => n + 1).pipe(
-      Effect.zipRight(post(url, body)),
+      Effect.zipRight(post(webhooks.client, url, body)),
       Effect.retry({ schedule: retries, while: (e) => e instanceof DeliveryTimeout }),
-      Effect.map((status) => ({ status })),
-      Effect.catchAll((e) =>
-        Effect.succeed({ error: e instanceof DeliveryTimeout ? "timed out" : e }),
-      ),
+      Effect.match({
+        onFailure: (error) => ({ error: error instanceof DeliveryTimeout ? "timed out" : error }),
+        onSuccess: (status) => ({ status }),
+      }),
     )
     const delivery: Delivery = {
       kind: event.kind,
@@ -103,7 +110,7 @@ const deliver = (courier: Courier, key: Redacted.Redacted<string>, event: Sandbo
 
 /**
  * Hands every event logged since the last call to delivery (those with a `webhook_url`, when the
- * instance has a webhook key) and returns at once.
+ * instance delivers webhooks) and returns at once.
  */
 export const dispatch = (courier: Courier, state: Ref.Ref<SandboxState>): Effect.Effect<void> =>
   Effect.gen(function* () {
@@ -112,11 +119,11 @@ export const dispatch = (courier: Courier, state: Ref.Ref<SandboxState>): Effect
       events.slice(n),
       Math.max(n, events.length),
     ])
-    const key = courier.key
-    if (key === undefined) return
+    const webhooks = courier.webhooks
+    if (webhooks === undefined) return
     for (const event of fresh) {
       if (event.webhook_url !== null) {
-        yield* FiberSet.run(courier.running, deliver(courier, key, event))
+        yield* FiberSet.run(courier.running, deliver(courier, webhooks, event))
       }
     }
   })

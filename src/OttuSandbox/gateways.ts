@@ -72,7 +72,7 @@ export interface Gateway {
  * @since 0.1.0
  * @category catalogue
  */
-export const pgCodes = {
+export const pgCodes = Object.freeze({
   /** KNET debit cards: KWD, purchase, not tokenizable. */
   knet: "knet",
   /** MPGS cards: multi-currency purchase, tokenizable, auto-debit enabled, Apple and Google Pay. */
@@ -83,18 +83,13 @@ export const pgCodes = {
   benefit: "benefit",
   /** Ottu's test gateway: many currencies (JPY included), purchase, tokenizable, auto-debit. */
   ottuSandbox: "ottu_sandbox",
-} as const
+} as const)
 
 const applePay: PaymentService = { code: "apple_pay", name: "Apple Pay", name_ar: "آبل باي" }
 const googlePay: PaymentService = { code: "google_pay", name: "Google Pay", name_ar: "جوجل باي" }
 
-/**
- * Every gateway the sandbox knows, in the order the payment-methods endpoint lists them.
- *
- * @since 0.1.0
- * @category catalogue
- */
-export const gateways: ReadonlyArray<Gateway> = [
+/** The catalogue as written; {@link gateways} is its frozen copy. */
+const catalogue: ReadonlyArray<Gateway> = [
   {
     code: pgCodes.knet,
     name: "KNET",
@@ -171,6 +166,26 @@ export const gateways: ReadonlyArray<Gateway> = [
     tags: ["demo", "test"],
   },
 ]
+
+/** A gateway frozen with its lists and services: the catalogue is shared by every sandbox. */
+const frozen = (gateway: Gateway): Gateway =>
+  Object.freeze({
+    ...gateway,
+    plugins: Object.freeze([...gateway.plugins]),
+    wallets: Object.freeze([...gateway.wallets]),
+    payment_services: Object.freeze(gateway.payment_services.map((s) => Object.freeze({ ...s }))),
+    accepted_currencies: Object.freeze([...gateway.accepted_currencies]),
+    operations: Object.freeze([...gateway.operations]),
+    tags: Object.freeze([...gateway.tags]),
+  })
+
+/**
+ * Every gateway the sandbox knows, in the order the payment-methods endpoint lists them.
+ *
+ * @since 0.1.0
+ * @category catalogue
+ */
+export const gateways: ReadonlyArray<Gateway> = Object.freeze(catalogue.map(frozen))
 
 const gatewayByCode: ReadonlyMap<string, Gateway> = new Map(gateways.map((g) => [g.code, g]))
 

@@ -3,7 +3,6 @@
  *
  * @internal
  */
-import type { Writer } from "./hmac.ts"
 import { pythonNumberFromLiteral, pythonStr } from "./pythonText.ts"
 
 /** The 18 top-level fields of the standard scheme, in byte order. */
@@ -66,13 +65,13 @@ const textOf = (value: unknown, path: string, literal: NumberLiteral | undefined
 }
 
 /** Standard scheme: `<field><value>` for each signed field present, no separator. */
-export const standard = (payload: Payload, out: Writer, literal?: NumberLiteral): void => {
+export const standard = (payload: Payload, literal?: NumberLiteral): string => {
+  let message = ""
   for (const field of standardFields) {
     const value = payload[field]
-    if (skipped(value)) continue
-    out.write(field)
-    out.write(textOf(value, field, literal))
+    if (!skipped(value)) message += field + textOf(value, field, literal)
   }
+  return message
 }
 
 /** The value at a dotted path, walking objects only; undefined when a step is missing. */
@@ -86,14 +85,11 @@ const valueAt = (payload: Payload, segments: ReadonlyArray<string>): unknown => 
 }
 
 /** Subscription scheme: `<path>=<value>` for each signed path present, joined by newlines. */
-export const subscription = (payload: Payload, out: Writer, literal?: NumberLiteral): void => {
-  let first = true
-  for (let i = 0; i < subscriptionFields.length; i++) {
+export const subscription = (payload: Payload, literal?: NumberLiteral): string => {
+  const lines: Array<string> = []
+  subscriptionFields.forEach((path, i) => {
     const value = valueAt(payload, subscriptionSegments[i] as ReadonlyArray<string>)
-    if (skipped(value)) continue
-    const path = subscriptionFields[i] as string
-    out.write(first ? `${path}=` : `\n${path}=`)
-    out.write(textOf(value, path, literal))
-    first = false
-  }
+    if (!skipped(value)) lines.push(`${path}=${textOf(value, path, literal)}`)
+  })
+  return lines.join("\n")
 }

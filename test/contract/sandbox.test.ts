@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, HashMap, Layer, Option, Redacted, Ref } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { Checkout, OttuAuth, OttuSandbox, PaymentMethods, Session } from "../../src/index.ts"
 import { contractLayer } from "../support/recording.ts"
 import { onSandbox, sandboxConfig, sandboxKey } from "../support/sandbox.ts"
@@ -109,14 +109,7 @@ describe("SDK on the sandbox", () => {
   it.effect("refuses to update a session that is no longer open", () =>
     Effect.gen(function* () {
       const created = yield* Checkout.create(order)
-      const sandbox = yield* OttuSandbox.OttuSandbox
-      yield* Ref.update(sandbox.state, (state) => ({
-        ...state,
-        sessions: HashMap.modify(state.sessions, created.session_id, (s) => ({
-          ...s,
-          state: "paid" as const,
-        })),
-      }))
+      yield* OttuSandbox.pay(created.session_id, { outcome: "success" })
       const error = failureOf(
         yield* Effect.exit(Checkout.update(created.session_id, { amount: "1.000" })),
       )
