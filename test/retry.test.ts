@@ -96,11 +96,13 @@ const calls: ReadonlyArray<readonly [string, Shape, boolean]> = [
 const retrieve: Shape = { method: "GET", route: "/b/checkout/v1/pymt-txn/{session_id}/" }
 
 const config = (options?: Partial<OttuConfig.Options>) =>
-  OttuConfig.make({
-    merchantId: "m.ottu.test",
-    auth: OttuAuth.apiKey(Schema.decodeSync(Schema.Redacted(Schema.String))("k")),
-    ...options,
-  })
+  Effect.runSync(
+    OttuConfig.make({
+      merchantId: "m.ottu.test",
+      auth: OttuAuth.apiKey(Schema.decodeSync(Schema.Redacted(Schema.String))("k")),
+      ...options,
+    }),
+  )
 
 const callOf = (shape: Shape): Call<string, string> => ({
   ...shape,
