@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
-import { CurrencyCode, Text } from "./internal/primitives.ts"
+import { CurrencyCode, Rest, Text } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
 import type { OttuError } from "./OttuError.ts"
 
@@ -57,8 +57,6 @@ export const ListParams = Schema.Struct({
     Schema.Array(Schema.Literal("apple_pay", "google_pay", "samsung_pay", "wallet")),
   ),
 })
-
-const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * One gateway as the payment-methods API describes it.
