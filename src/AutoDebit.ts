@@ -20,9 +20,10 @@ import { PaymentPayload } from "./internal/payloads.ts"
 import { PathId } from "./internal/primitives.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
 import {
-  type OttuError,
+  type OttuCallError,
   type OttuFlowError,
   OttuNoSavedTokenError,
+  type OttuOperationError,
   OttuOperationFailedError,
 } from "./OttuError.ts"
 
@@ -79,11 +80,7 @@ const charged = new Set(["success", "pending"])
 export const charge = (
   params: typeof ChargeParams.Encoded,
   options?: { readonly endpoint?: Endpoint | undefined },
-): Effect.Effect<
-  Payment,
-  OttuError | OttuOperationFailedError,
-  OttuConfig | HttpClient.HttpClient
-> =>
+): Effect.Effect<Payment, OttuOperationError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const path = paths[options?.endpoint ?? "auto-debit"]
     const where = { method: "POST", path } as const
@@ -130,7 +127,7 @@ export type CheckoutInput = Omit<
  */
 export const checkout = (
   params: CheckoutInput,
-): Effect.Effect<Checkout.CheckoutSession, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<Checkout.CheckoutSession, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Checkout.create({ ...params, payment_type: "auto_debit" })
 
 /**

@@ -24,7 +24,7 @@ import {
   Url,
 } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
-import type { OttuError, OttuFlowError, OttuInvalidInputError } from "./OttuError.ts"
+import type { OttuCallError, OttuFlowError, OttuInvalidInputError } from "./OttuError.ts"
 
 export type { FileInput } from "./internal/multipart.ts"
 
@@ -521,7 +521,7 @@ const body = <A extends object, I>(schema: Schema.Schema<A, I>, input: Extras, t
  * @since 0.1.0
  * @category errors
  */
-export type CheckoutError = OttuError
+export type CheckoutError = OttuCallError
 
 /**
  * Creates a checkout session (`POST /b/checkout/v1/pymt-txn/`). `customer_id` defaults to the

@@ -11,7 +11,7 @@ import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
 import { CurrencyCode, Rest, Text } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
-import type { OttuError } from "./OttuError.ts"
+import type { OttuCallError } from "./OttuError.ts"
 
 const Tag = Schema.Literal(
   "e_commerce",
@@ -131,7 +131,7 @@ const path = "/b/pbl/v2/payment-methods/"
  */
 export const list = (
   params: typeof ListParams.Encoded,
-): Effect.Effect<PaymentMethods, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<PaymentMethods, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const config = yield* OttuConfig
     const target = { method: "POST", path } as const

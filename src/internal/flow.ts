@@ -7,16 +7,18 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import type { OttuConfig } from "../OttuConfig.ts"
-import { type OttuError, OttuFlowError, OttuNoGatewayError } from "../OttuError.ts"
+import {
+  type OttuCallError,
+  OttuFlowError,
+  type OttuFlowStepError,
+  OttuNoGatewayError,
+} from "../OttuError.ts"
 import * as PaymentMethods from "../PaymentMethods.ts"
-
-/** The errors a step may fail with (the union `OttuFlowError.cause` accepts). */
-type StepCause = OttuFlowError["cause"]
 
 /** Tags a step's failure with the flow and the step, and the session when one exists. */
 export const inStep =
   (flow: OttuFlowError["flow"], step: OttuFlowError["step"], sessionId?: string) =>
-  <A, R>(self: Effect.Effect<A, StepCause, R>): Effect.Effect<A, OttuFlowError, R> =>
+  <A, R>(self: Effect.Effect<A, OttuFlowStepError, R>): Effect.Effect<A, OttuFlowError, R> =>
     Effect.mapError(
       self,
       (cause) =>
@@ -39,7 +41,7 @@ export const gatewayCodes = (
   autoDebit: boolean,
 ): Effect.Effect<
   ReadonlyArray<string>,
-  OttuError | OttuNoGatewayError,
+  OttuCallError | OttuNoGatewayError,
   OttuConfig | HttpClient.HttpClient
 > =>
   Effect.flatMap(
