@@ -719,6 +719,7 @@ describe("Checkout.autoFlow", () => {
         customer_phone: "+96550000000",
         pg_codes: ["knet", "credit-card"],
         customer_id: "cust-1",
+        payment_type: "one_off",
       })
     }),
   )

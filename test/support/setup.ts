@@ -32,6 +32,14 @@ export const configLayer = (
     }),
   )
 
+/** The smallest valid checkout create: the four required fields. */
+export const minimalCheckout = {
+  type: "e_commerce",
+  amount: "20.230",
+  currency_code: "KWD",
+  pg_codes: ["knet"],
+} as const
+
 /** A checkout object as Ottu answers it. */
 export const sessionBody = (fields: Record<string, unknown> = {}) => ({
   session_id: "bb7fc280827c2f177a9690299cfefa4128dbbd60",
