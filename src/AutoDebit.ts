@@ -137,7 +137,7 @@ export const checkout = (
  * @since 0.1.0
  * @category tags
  */
-export class TokenSource extends Context.Tag("effect-ottu/TokenSource")<
+export class TokenSource extends Context.Tag("effect-ottu/AutoDebit/TokenSource")<
   TokenSource,
   {
     readonly latest: (query: {

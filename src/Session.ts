@@ -23,7 +23,7 @@ import type { OttuConfig } from "./OttuConfig.ts"
  * @since 0.1.0
  * @category tags
  */
-export class CurrentSession extends Context.Tag("effect-ottu/CurrentSession")<
+export class CurrentSession extends Context.Tag("effect-ottu/Session/CurrentSession")<
   CurrentSession,
   Ref.Ref<Option.Option<Checkout.CheckoutSession>>
 >() {}
