@@ -258,7 +258,7 @@ export class OttuOperationFailedError extends StatusError<OttuOperationFailedErr
 
 /**
  * The auto-debit autoflow found no saved card token for the customer and agreement (no token was
- * given and the `TokenSource` had none, or no `TokenSource` was provided).
+ * given and the `TokenSource` had none, or the `TokenSource` failed).
  *
  * @since 0.1.0
  * @category errors
