@@ -94,7 +94,10 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class OttuConfig extends Context.Tag("effect-ottu/OttuConfig/OttuConfig")<OttuConfig, Service>() {}
+export class OttuConfig extends Context.Tag("effect-ottu/OttuConfig/OttuConfig")<
+  OttuConfig,
+  Service
+>() {}
 
 /**
  * The default time one call may take (ottu-py's `default_timeout`).
