@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Cards from "./Cards.ts"
 import * as Checkout from "./Checkout.ts"
-import { gatewayCodes, inStep } from "./internal/flow.ts"
+import { checkoutCreated, gatewayCodes, inStep } from "./internal/flow.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
 import { PaymentPayload } from "./internal/payloads.ts"
@@ -297,6 +297,7 @@ const flow = (
     const session = yield* checkout({ ...fields, pg_codes: codes }).pipe(
       inStep("auto_debit", "checkout"),
     )
+    yield* checkoutCreated(session)
     const payment = yield* charge({ session_id: session.session_id, token: used }).pipe(
       inStep("auto_debit", "charge", session.session_id),
     )

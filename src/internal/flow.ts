@@ -5,7 +5,9 @@
  * @internal
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type { CheckoutSession } from "../Checkout/schemas.ts"
 import type { OttuConfig } from "../OttuConfig.ts"
 import {
   type OttuCallError,
@@ -57,3 +59,22 @@ export const gatewayCodes = (
           )
         : Effect.succeed(payment_methods.map((method) => method.code)),
   )
+
+/**
+ * What an autoflow runs as soon as its checkout exists, before any later step: nothing by
+ * default; `Session` makes the checkout the current session there, so it is current even when
+ * the charge that follows fails (as ottu-py's `ottu.session`).
+ */
+export class CheckoutCreated extends Context.Reference<CheckoutCreated>()(
+  "effect-ottu/internal/flow/CheckoutCreated",
+  {
+    defaultValue:
+      () =>
+      (_session: CheckoutSession): Effect.Effect<void> =>
+        Effect.void,
+  },
+) {}
+
+/** Runs the {@link CheckoutCreated} hook in force for `session`. */
+export const checkoutCreated = (session: CheckoutSession): Effect.Effect<void> =>
+  Effect.flatMap(CheckoutCreated, (created) => created(session))
