@@ -420,17 +420,21 @@ export class OttuWebhookDecodeError extends Schema.TaggedError<OttuWebhookDecode
   }
 }
 
+const webhookErrors = [OttuWebhookSignatureError, OttuWebhookDecodeError] as const
+
+/**
+ * Why a webhook body was refused: its signature, or its shape.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuWebhookError = InstanceType<(typeof webhookErrors)[number]>
+
 // ---------------------------------------------------------------------------------------------
 // Every error
 // ---------------------------------------------------------------------------------------------
 
-const allErrors = [
-  ...stepErrors,
-  OttuFlowError,
-  OttuWebhookSignatureError,
-  OttuWebhookDecodeError,
-  OttuStoreError,
-] as const
+const allErrors = [...stepErrors, OttuFlowError, ...webhookErrors, OttuStoreError] as const
 
 /**
  * Every error of the SDK: those of the calls to Ottu ({@link OttuCallError}), of money-moving
