@@ -14,16 +14,17 @@ import * as Schema from "effect/Schema"
 import * as Cards from "./Cards.ts"
 import * as Checkout from "./Checkout.ts"
 import { endpoints } from "./internal/endpoints.ts"
-import { gatewayCodes, inStep } from "./internal/flow.ts"
+import { checkoutCreated, gatewayCodes, inStep } from "./internal/flow.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
 import { PaymentPayload } from "./internal/payloads.ts"
 import { PathId } from "./internal/primitives.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
 import {
-  type OttuError,
+  type OttuCallError,
   type OttuFlowError,
   OttuNoSavedTokenError,
+  type OttuOperationError,
   OttuOperationFailedError,
 } from "./OttuError.ts"
 
@@ -80,11 +81,7 @@ const charged = new Set(["success", "pending"])
 export const charge = (
   params: typeof ChargeParams.Encoded,
   options?: { readonly endpoint?: Endpoint | undefined },
-): Effect.Effect<
-  Payment,
-  OttuError | OttuOperationFailedError,
-  OttuConfig | HttpClient.HttpClient
-> =>
+): Effect.Effect<Payment, OttuOperationError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const endpoint = chargeEndpoints[options?.endpoint ?? "auto-debit"]
     const where = { method: endpoint.method, path: endpoint.route }
@@ -130,7 +127,7 @@ export type CheckoutInput = Omit<
  */
 export const checkout = (
   params: CheckoutInput,
-): Effect.Effect<Checkout.CheckoutSession, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<Checkout.CheckoutSession, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Checkout.create({ ...params, payment_type: "auto_debit" })
 
 /**
@@ -140,7 +137,7 @@ export const checkout = (
  * @since 0.1.0
  * @category tags
  */
-export class TokenSource extends Context.Tag("effect-ottu/TokenSource")<
+export class TokenSource extends Context.Tag("effect-ottu/AutoDebit/TokenSource")<
   TokenSource,
   {
     readonly latest: (query: {
@@ -210,54 +207,82 @@ const tokenFor = (customer: string, agreement: string, given: string | undefined
     validate(TokenValue, token, { method: "POST", path: endpoints.autoDebit.route }),
   )
 
-const foundToken = (customer: string, agreement: string, given: string | undefined) =>
+/** The given token, or the `TokenSource`'s latest: only a missing token needs the source. */
+const foundToken = (
+  customer: string,
+  agreement: string,
+  given: string | undefined,
+): Effect.Effect<string, OttuNoSavedTokenError, TokenSource> =>
   given !== undefined
     ? Effect.succeed(given)
-    : Effect.flatMap(Effect.serviceOption(TokenSource), (source) =>
-        Option.match(source, {
-          onNone: () =>
-            Effect.fail(
-              new OttuNoSavedTokenError({
-                customer_id: customer,
-                agreement_id: agreement,
-                reason: "no token was given and no TokenSource is provided",
-              }),
-            ),
-          onSome: (tokens) =>
-            Effect.flatMap(
-              tokens.latest({ customer_id: customer, agreement_id: agreement }),
-              (found) =>
-                Option.match(found, {
-                  onNone: () =>
-                    Effect.fail(
-                      new OttuNoSavedTokenError({
-                        customer_id: customer,
-                        agreement_id: agreement,
-                        reason: "the TokenSource has no token for them",
-                      }),
-                    ),
-                  onSome: Effect.succeed,
+    : Effect.flatMap(TokenSource, (tokens) =>
+        Effect.flatMap(tokens.latest({ customer_id: customer, agreement_id: agreement }), (found) =>
+          Option.match(found, {
+            onNone: () =>
+              Effect.fail(
+                new OttuNoSavedTokenError({
+                  customer_id: customer,
+                  agreement_id: agreement,
+                  reason: "the TokenSource has no token for them",
                 }),
-            ),
-        }),
+              ),
+            onSome: Effect.succeed,
+          }),
+        ),
       )
 
 /**
+ * What {@link autoFlow} gives back: the auto-debit checkout it created and the charge's payment.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AutoFlowResult {
+  readonly session: Checkout.CheckoutSession
+  readonly payment: Payment
+}
+
+/**
  * ottu-py's `auto_debit_autoflow`: takes the token (given, or from the `TokenSource`), the
- * gateways (given, or those that tokenize and auto-debit for the plugin and currency), creates the auto-debit
- * checkout and charges the token. Every failure is an `OttuFlowError` naming the step; once the
- * checkout exists, the error carries its `session_id`.
+ * gateways (given, or those that tokenize and auto-debit for the plugin and currency), creates
+ * the auto-debit checkout and charges the token. Every failure is an `OttuFlowError` naming the
+ * step; once the checkout exists, the error carries its `session_id`.
+ *
+ * **Details:** without a `token` the flow asks the {@link TokenSource}, so its type requires one
+ * (`layerCardsTokenSource`, or the checkout store's); with a `token` it does not.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { AutoDebit } from "effect-ottu"
+ *
+ * const charged = AutoDebit.autoFlow({
+ *   type: "e_commerce",
+ *   amount: "9.900",
+ *   currency_code: "KWD",
+ *   customer_id: "cust-1",
+ *   agreement: { id: "A-1", type: "recurring", frequency: "monthly" },
+ * }).pipe(Effect.provide(AutoDebit.layerCardsTokenSource))
+ * ```
  *
  * @since 0.1.0
  * @category operations
  */
-export const autoFlow = (
+export const autoFlow: {
+  (
+    params: AutoFlowInput & { readonly token: string },
+  ): Effect.Effect<AutoFlowResult, OttuFlowError, OttuConfig | HttpClient.HttpClient>
+  (
+    params: AutoFlowInput,
+  ): Effect.Effect<AutoFlowResult, OttuFlowError, OttuConfig | HttpClient.HttpClient | TokenSource>
+} = (params: AutoFlowInput) =>
+  // With a token the TokenSource is never asked for (see `foundToken`): the first signature
+  // only drops a requirement the run does not have.
+  flow(params) as Effect.Effect<AutoFlowResult, OttuFlowError, OttuConfig | HttpClient.HttpClient>
+
+const flow = (
   params: AutoFlowInput,
-): Effect.Effect<
-  { readonly session: Checkout.CheckoutSession; readonly payment: Payment },
-  OttuFlowError,
-  OttuConfig | HttpClient.HttpClient
-> =>
+): Effect.Effect<AutoFlowResult, OttuFlowError, OttuConfig | HttpClient.HttpClient | TokenSource> =>
   Effect.gen(function* () {
     const { token, pg_codes, ...fields } = params
     const used = yield* tokenFor(fields.customer_id, fields.agreement.id, token).pipe(
@@ -272,6 +297,7 @@ export const autoFlow = (
     const session = yield* checkout({ ...fields, pg_codes: codes }).pipe(
       inStep("auto_debit", "checkout"),
     )
+    yield* checkoutCreated(session)
     const payment = yield* charge({ session_id: session.session_id, token: used }).pipe(
       inStep("auto_debit", "charge", session.session_id),
     )

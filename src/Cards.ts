@@ -14,7 +14,7 @@ import { invalid, validate } from "./internal/input.ts"
 import { Card as CardSchema } from "./internal/payloads.ts"
 import { PathId, Text } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
-import type { OttuError } from "./OttuError.ts"
+import type { OttuCallError } from "./OttuError.ts"
 
 /**
  * A saved card: `token` (for auto-debit), `pg_code`, masked `number`, expiry, `agreements`, …
@@ -74,7 +74,7 @@ const customerOf = (given: string | undefined, where: { method: string; path: st
  */
 export const list = (
   params?: typeof ListParams.Encoded,
-): Effect.Effect<ReadonlyArray<Card>, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<ReadonlyArray<Card>, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const where = { method: "POST", path: listPath } as const
     const filters = yield* validate(ListParams, params ?? {}, where)
@@ -96,7 +96,7 @@ export const list = (
  */
 export const latest = (
   params?: typeof ListParams.Encoded,
-): Effect.Effect<Option.Option<Card>, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<Option.Option<Card>, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.map(list(params), (cards) => Option.fromNullable(cards[0]))
 
 /**
@@ -110,7 +110,7 @@ export const latest = (
 export const remove = (
   token: string,
   options?: { readonly customer_id?: string | undefined },
-): Effect.Effect<void, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<void, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const where = { method: "DELETE", path: itemRoute } as const
     yield* validate(PathId, token, where)

@@ -109,7 +109,7 @@ export { OttuStoreError } from "./CheckoutStore/model.ts"
  * @since 0.1.0
  * @category tags
  */
-export class CheckoutStore extends Context.Tag("effect-ottu/CheckoutStore")<
+export class CheckoutStore extends Context.Tag("effect-ottu/CheckoutStore/CheckoutStore")<
   CheckoutStore,
   Service
 >() {}

@@ -14,7 +14,7 @@ import { PaymentPayload } from "./internal/payloads.ts"
 import { Url } from "./internal/primitives.ts"
 import { checkTarget, type Target, targetAttributes } from "./internal/target.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
-import type { OttuError } from "./OttuError.ts"
+import type { OttuCallError } from "./OttuError.ts"
 
 export type { Target } from "./internal/target.ts"
 
@@ -63,7 +63,7 @@ const where = { method: "POST", path } as const
 export const query = (
   target: Target,
   options?: typeof QueryOptions.Encoded,
-): Effect.Effect<PaymentStatus, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<PaymentStatus, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const identifier = yield* checkTarget(target, where)
     const fields = yield* validate(QueryOptions, options ?? {}, where)

@@ -15,7 +15,7 @@ import { ExternalOperationResult, InternalOperationResult } from "./internal/pay
 import { Amount, TrackingKey } from "./internal/primitives.ts"
 import { checkTarget, type Target, targetAttributes } from "./internal/target.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
-import { type OttuError, OttuOperationFailedError } from "./OttuError.ts"
+import { type OttuOperationError, OttuOperationFailedError } from "./OttuError.ts"
 
 export type { Target } from "./internal/target.ts"
 
@@ -43,7 +43,7 @@ export type OperationResult = typeof OperationResult.Type
  * @since 0.1.0
  * @category errors
  */
-export type OperationError = OttuError | OttuOperationFailedError
+export type OperationError = OttuOperationError
 
 /**
  * The options every operation takes.

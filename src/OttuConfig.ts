@@ -5,12 +5,15 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { Url } from "./internal/primitives.ts"
 import * as OttuAuth from "./OttuAuth.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 
@@ -30,7 +33,11 @@ export type Environment = "sandbox" | "production"
  * @category models
  */
 export interface Options {
-  /** The merchant's Ottu host, without scheme: `merchant.id.ottu.dev`. */
+  /**
+   * The merchant's Ottu host name, without scheme, port or path: `merchant.id.ottu.dev`. Labels
+   * of letters, digits and hyphens separated by dots; anything else is refused (see
+   * {@link checkMerchantId}). To reach another port or a proxy, set `baseUrl`.
+   */
   readonly merchantId: string
   /** The credentials sent with every request. */
   readonly auth: OttuAuth.OttuAuth
@@ -38,8 +45,17 @@ export interface Options {
   readonly customerId?: string | undefined
   /** Defaults to `"sandbox"`, as in ottu-py's client. Set `"production"` for live gateways. */
   readonly environment?: Environment | undefined
-  /** Overrides `https://<merchantId>` (a proxy, a local sandbox, tests). No trailing slash needed. */
+  /**
+   * Overrides `https://<merchantId>` (a proxy, a local sandbox, tests): an absolute http(s) URL,
+   * optionally with a port and a path, without user info (`user:pass@`), query or fragment (see
+   * {@link checkBaseUrl}). No trailing slash needed.
+   */
   readonly baseUrl?: string | undefined
+  /**
+   * The default `webhook_url` of checkout creates and replacements that do not give one: an
+   * absolute http(s) URL (ottu-py's `webhook_url` setting).
+   */
+  readonly webhookUrl?: string | undefined
   /** The time one call may take, from sending to the last byte of the body. Default 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
   /**
@@ -63,6 +79,8 @@ export interface Service {
   readonly customerId: string | undefined
   readonly environment: Environment
   readonly baseUrl: string
+  /** The default `webhook_url` of checkout creates and replacements. */
+  readonly webhookUrl: string | undefined
   readonly timeout: Duration.Duration
   /** The retry settings of the layer, before per-call overrides. */
   readonly retry: RequestOptions.RetryPolicy
@@ -76,7 +94,10 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class OttuConfig extends Context.Tag("effect-ottu/OttuConfig")<OttuConfig, Service>() {}
+export class OttuConfig extends Context.Tag("effect-ottu/OttuConfig/OttuConfig")<
+  OttuConfig,
+  Service
+>() {}
 
 /**
  * The default time one call may take (ottu-py's `default_timeout`).
@@ -86,31 +107,104 @@ export class OttuConfig extends Context.Tag("effect-ottu/OttuConfig")<OttuConfig
  */
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
+/** A host name: labels of letters, digits and inner hyphens, separated by dots. */
+const hostName =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+
 /**
- * Resolves options into the service value: base URL `https://<merchantId>` unless overridden,
- * environment `"sandbox"`, a 30 second timeout and the default retry settings unless given. As
- * in ottu-py, an empty `baseUrl` or `customerId` counts as not given, and a zero timeout falls
- * back to 30 seconds.
+ * Why `merchantId` cannot be used, or `undefined` when it is a host name: labels of letters,
+ * digits and hyphens (not at either end) separated by dots, at most 253 characters. No scheme,
+ * port, path, user info, `?`, `#`, `\\` or space: any of them could send the `Authorization`
+ * header to another host than the merchant's (`merchant.ottu.dev@evil.example`). A port or a
+ * proxy goes in `baseUrl`.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const checkMerchantId = (merchantId: string): string | undefined =>
+  hostName.test(merchantId)
+    ? undefined
+    : "must be a host name such as merchant.id.ottu.dev (no scheme, port, path or user info)"
+
+/** Scheme, then an authority without user info, then an optional path: no query, no fragment. */
+const baseUrlShape = /^https?:\/\/[^\s/?#\\@]+(?:\/[^\s?#\\]*)?$/i
+
+/**
+ * Why `baseUrl` cannot be used, or `undefined` when it is an absolute `http` or `https` URL with
+ * a host, an optional port and path, and no user info (`user:pass@`), query, fragment,
+ * backslash or whitespace.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const checkBaseUrl = (baseUrl: string): string | undefined =>
+  baseUrlShape.test(baseUrl) && URL.canParse(baseUrl) && new URL(baseUrl).hostname !== ""
+    ? undefined
+    : "must be an absolute http(s) URL without user info, query or fragment, such as https://proxy.example/ottu"
+
+const isUrl = Schema.is(Url)
+
+/**
+ * Why `webhookUrl` cannot be used, or `undefined` when it is an absolute http(s) URL that
+ * Ottu's `webhook_url` accepts.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const checkWebhookUrl = (webhookUrl: string): string | undefined =>
+  isUrl(webhookUrl) && URL.canParse(webhookUrl) ? undefined : "must be an absolute http(s) URL"
+
+/** The option's problem as the `ConfigError` both layers fail with, naming the option. */
+const checked = (
+  option: "merchantId" | "baseUrl" | "webhookUrl",
+  value: string | undefined,
+  check: (value: string) => string | undefined,
+): Effect.Effect<void, ConfigError.ConfigError> => {
+  const problem = value === undefined ? undefined : check(value)
+  return problem === undefined
+    ? Effect.void
+    : Effect.fail(ConfigError.InvalidData([option], `${option} ${problem}`))
+}
+
+/**
+ * Checks the options and resolves them into the service value: base URL `https://<merchantId>`
+ * unless overridden, environment `"sandbox"`, a 30 second timeout and the default retry settings
+ * unless given. As in ottu-py, an empty `baseUrl`, `customerId` or `webhookUrl` counts as not
+ * given, and a zero timeout falls back to 30 seconds.
+ *
+ * **Details:** a `merchantId` that is not a host name, or a `baseUrl` or `webhookUrl` that is
+ * not an absolute http(s) URL of the accepted shape, fails with a `ConfigError.InvalidData`
+ * whose path names the option (see {@link checkMerchantId}, {@link checkBaseUrl},
+ * {@link checkWebhookUrl}): the credentials are never sent to a host the caller did not mean.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Service => {
-  const timeout = options.timeout === undefined ? Duration.zero : Duration.decode(options.timeout)
-  return {
-    merchantId: options.merchantId,
-    auth: options.auth,
-    customerId: options.customerId || undefined,
-    environment: options.environment ?? "sandbox",
-    baseUrl: (options.baseUrl || `https://${options.merchantId}`).replace(/\/+$/, ""),
-    timeout: Duration.greaterThan(timeout, Duration.zero) ? timeout : defaultTimeout,
-    retry: RequestOptions.retryPolicy(RequestOptions.defaultRetryPolicy, options.retry),
-    authorization: OttuAuth.authorizationHeader(options.auth),
-  }
-}
+export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
+  Effect.gen(function* () {
+    const baseUrl = options.baseUrl || undefined
+    const webhookUrl = options.webhookUrl || undefined
+    yield* checked("merchantId", options.merchantId, checkMerchantId)
+    yield* checked("baseUrl", baseUrl, checkBaseUrl)
+    yield* checked("webhookUrl", webhookUrl, checkWebhookUrl)
+    const timeout = options.timeout === undefined ? Duration.zero : Duration.decode(options.timeout)
+    return {
+      merchantId: options.merchantId,
+      auth: options.auth,
+      customerId: options.customerId || undefined,
+      environment: options.environment ?? "sandbox",
+      baseUrl: (baseUrl ?? `https://${options.merchantId}`).replace(/\/+$/, ""),
+      webhookUrl,
+      timeout: Duration.greaterThan(timeout, Duration.zero) ? timeout : defaultTimeout,
+      retry: RequestOptions.retryPolicy(RequestOptions.defaultRetryPolicy, options.retry),
+      authorization: OttuAuth.authorizationHeader(options.auth),
+    }
+  })
 
 /**
- * A layer holding the given settings.
+ * A layer holding the given settings, checked by {@link make}: it fails with a
+ * `ConfigError.InvalidData` naming the option when `merchantId`, `baseUrl` or `webhookUrl` is
+ * malformed, like {@link layerConfig} names the variable.
  *
  * @example
  * ```ts
@@ -126,8 +220,8 @@ export const make = (options: Options): Service => {
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<OttuConfig> =>
-  Layer.succeed(OttuConfig, make(options))
+export const layer = (options: Options): Layer.Layer<OttuConfig, ConfigError.ConfigError> =>
+  Layer.effect(OttuConfig, make(options))
 
 const authConfig: Config.Config<OttuAuth.OttuAuth> = Config.redacted("OTTU_API_KEY").pipe(
   Config.map(OttuAuth.apiKey),
@@ -141,30 +235,89 @@ const authConfig: Config.Config<OttuAuth.OttuAuth> = Config.redacted("OTTU_API_K
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.option(config).pipe(Config.map(Option.getOrUndefined))
 
+/** An optional string variable, checked when set and not empty; empty means not given. */
+const optionalChecked = (
+  name: string,
+  check: (value: string) => string | undefined,
+): Config.Config<string | undefined> =>
+  optional(
+    Config.string(name).pipe(
+      Config.validate({
+        message: `${name} ${check("") ?? "is malformed"}`,
+        validation: (value) => value === "" || check(value) === undefined,
+      }),
+    ),
+  ).pipe(Config.map((value) => value || undefined))
+
+/**
+ * Each option, read from its environment variable. `retry` has no variable.
+ */
+const fields = {
+  merchantId: Config.string("OTTU_MERCHANT_ID").pipe(
+    Config.validate({
+      message: `OTTU_MERCHANT_ID ${checkMerchantId("")}`,
+      validation: (value) => checkMerchantId(value) === undefined,
+    }),
+  ),
+  auth: authConfig,
+  customerId: optional(Config.string("OTTU_CUSTOMER_ID")),
+  environment: optional(Config.literal("sandbox", "production")("OTTU_ENVIRONMENT")),
+  baseUrl: optionalChecked("OTTU_BASE_URL", checkBaseUrl),
+  webhookUrl: optionalChecked("OTTU_WEBHOOK_URL", checkWebhookUrl),
+  timeout: optional(Config.duration("OTTU_TIMEOUT")),
+} satisfies { readonly [K in keyof Options]?: Config.Config<Options[K]> }
+
 /**
  * The settings read from the environment through effect's `Config`: `OTTU_MERCHANT_ID`,
  * `OTTU_API_KEY` (or `OTTU_USERNAME` and `OTTU_PASSWORD`), `OTTU_CUSTOMER_ID`,
- * `OTTU_ENVIRONMENT` (`sandbox` | `production`), `OTTU_BASE_URL` and `OTTU_TIMEOUT` (a duration
- * such as `10 seconds`). Secrets are read as `Redacted`.
+ * `OTTU_ENVIRONMENT` (`sandbox` | `production`), `OTTU_BASE_URL`, `OTTU_WEBHOOK_URL` and
+ * `OTTU_TIMEOUT` (a duration such as `10 seconds`). Secrets are read as `Redacted`. An empty
+ * `OTTU_BASE_URL`, `OTTU_CUSTOMER_ID` or `OTTU_WEBHOOK_URL` counts as not set; a malformed
+ * `OTTU_MERCHANT_ID`, `OTTU_BASE_URL` or `OTTU_WEBHOOK_URL` fails with a `ConfigError` naming it.
  *
  * @since 0.1.0
  * @category config
  */
-export const config: Config.Config<Options> = Config.all({
-  merchantId: Config.string("OTTU_MERCHANT_ID"),
-  auth: authConfig,
-  customerId: optional(Config.string("OTTU_CUSTOMER_ID")),
-  environment: optional(Config.literal("sandbox", "production")("OTTU_ENVIRONMENT")),
-  baseUrl: optional(Config.string("OTTU_BASE_URL")),
-  timeout: optional(Config.duration("OTTU_TIMEOUT")),
-})
+export const config: Config.Config<Options> = Config.all(fields)
 
 /**
- * A layer built from the environment (see {@link config}); fails with a `ConfigError` naming the
- * missing or malformed variable.
+ * Per-option replacements of the environment variables read by {@link layerConfig}: each is a
+ * `Config` of the option's value, such as `Config.succeed("5 seconds")` for `timeout` or
+ * `Config.redacted("MY_KEY").pipe(Config.map(OttuAuth.apiKey))` for `auth`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConfigOverrides = {
+  readonly [K in keyof Options]?: Config.Config<Options[K]> | undefined
+}
+
+/**
+ * A layer built from the environment (see {@link config}), with any option replaced by the
+ * `Config` given for it (as `@effect/ai-openai`'s `OpenAiClient.layerConfig`); options not given
+ * are read from their variables as usual. Fails with a `ConfigError` naming the missing or
+ * malformed variable (or the option, for a malformed value given in `overrides`).
+ *
+ * @example
+ * ```ts
+ * import { Config } from "effect"
+ * import { OttuConfig } from "effect-ottu"
+ *
+ * const OttuLive = OttuConfig.layerConfig({
+ *   merchantId: Config.string("MY_OTTU_HOST"),
+ *   timeout: Config.succeed("5 seconds"),
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (): Layer.Layer<OttuConfig, ConfigError.ConfigError> =>
-  Layer.effect(OttuConfig, Config.map(config, make))
+export const layerConfig = (
+  overrides?: ConfigOverrides,
+): Layer.Layer<OttuConfig, ConfigError.ConfigError> => {
+  const given = Object.fromEntries(
+    Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined),
+  )
+  const all = Config.all({ ...fields, ...given }) as Config.Config<Options>
+  return Layer.effect(OttuConfig, Effect.flatMap(all, make))
+}

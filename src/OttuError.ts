@@ -1,6 +1,8 @@
 /**
- * Every failure the SDK can produce, as `Schema.TaggedError` classes. Users recover with
- * `Effect.catchTag("OttuNotFoundError", ...)`; no `HttpClientError` or `ParseError` escapes.
+ * Every failure the SDK can produce, as `Schema.TaggedError` classes (the webhook errors and the
+ * store's `OttuStoreError` are also exported by `Webhook` and `CheckoutStore`). Users recover
+ * with `Effect.catchTag("OttuNotFoundError", ...)`; no `HttpClientError` or `ParseError` escapes.
+ * {@link isOttuError} tells any of them from other values.
  *
  * Errors that come from an answer of Ottu carry the HTTP `status`, the `method`, the endpoint
  * `path` (no host, no query string) and the parsed `body` (the raw text when it is not JSON).
@@ -8,7 +10,11 @@
  *
  * @since 0.1.0
  */
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import { OttuStoreError } from "./CheckoutStore/model.ts"
+
+export { OttuStoreError }
 
 /** What every error raised for an answer of Ottu carries. */
 const answered = {
@@ -134,7 +140,8 @@ export class OttuRateLimitedError extends StatusError<OttuRateLimitedError>()(
 
 /**
  * 5xx: Ottu failed. For a money-moving call the outcome is unknown: query the payment status
- * before trying again. On a 503, `retryAfter` is the wait Ottu asked for, when it sent one.
+ * before trying again. `retryAfter` is the wait Ottu asked for (a 503 may carry `Retry-After`,
+ * in seconds or as an HTTP date), when it sent one.
  *
  * @since 0.1.0
  * @category errors
@@ -155,14 +162,19 @@ export class OttuUnexpectedStatusError extends StatusError<OttuUnexpectedStatusE
 
 /**
  * The request did not get an answer: DNS, connection refused or reset, TLS, or the body could not
- * be read. For a money-moving call the outcome is unknown.
+ * be read. For a money-moving call the outcome is unknown. `reason` says what happened; `cause`,
+ * when set, is the runtime's own failure (the `TypeError` of `fetch`, a socket error).
+ *
+ * **Gotcha:** `cause` is the low-level failure only, never the request: no headers (so no
+ * credential), no body. Do not put the platform's `HttpClientError` there, which holds the
+ * request.
  *
  * @since 0.1.0
  * @category errors
  */
 export class OttuTransportError extends Schema.TaggedError<OttuTransportError>()(
   "OttuTransportError",
-  { ...attempted, reason: Schema.String },
+  { ...attempted, reason: Schema.String, cause: Schema.optional(Schema.Defect) },
 ) {
   override get message(): string {
     return `${this.method} ${this.path} failed before Ottu answered: ${this.reason}`
@@ -246,7 +258,7 @@ export class OttuOperationFailedError extends StatusError<OttuOperationFailedErr
 
 /**
  * The auto-debit autoflow found no saved card token for the customer and agreement (no token was
- * given and the `TokenSource` had none, or no `TokenSource` was provided).
+ * given and the `TokenSource` had none, or the `TokenSource` failed).
  *
  * @since 0.1.0
  * @category errors
@@ -277,22 +289,36 @@ export class OttuNoGatewayError extends Schema.TaggedError<OttuNoGatewayError>()
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Unions: each list of classes is written once, its type derived from it
+// ---------------------------------------------------------------------------------------------
+
+const statusErrors = [
+  OttuBadRequestError,
+  OttuUnauthorizedError,
+  OttuForbiddenError,
+  OttuNotFoundError,
+  OttuConflictError,
+  OttuUnsupportedMediaTypeError,
+  OttuRateLimitedError,
+  OttuServerError,
+  OttuUnexpectedStatusError,
+] as const
+
 /**
  * Ottu answered with an error status.
  *
  * @since 0.1.0
  * @category errors
  */
-export type OttuStatusError =
-  | OttuBadRequestError
-  | OttuUnauthorizedError
-  | OttuForbiddenError
-  | OttuNotFoundError
-  | OttuConflictError
-  | OttuUnsupportedMediaTypeError
-  | OttuRateLimitedError
-  | OttuServerError
-  | OttuUnexpectedStatusError
+export type OttuStatusError = InstanceType<(typeof statusErrors)[number]>
+
+const requestErrors = [
+  ...statusErrors,
+  OttuTransportError,
+  OttuTimeoutError,
+  OttuDecodeError,
+] as const
 
 /**
  * Anything that can go wrong once a request is sent.
@@ -300,19 +326,38 @@ export type OttuStatusError =
  * @since 0.1.0
  * @category errors
  */
-export type OttuRequestError =
-  | OttuStatusError
-  | OttuTransportError
-  | OttuTimeoutError
-  | OttuDecodeError
+export type OttuRequestError = InstanceType<(typeof requestErrors)[number]>
+
+const callErrors = [...requestErrors, OttuInvalidInputError] as const
 
 /**
- * Every error of the SDK's HTTP calls: the request errors plus rejected input.
+ * What one call to Ottu can fail with: a failed request, or input rejected before sending.
  *
  * @since 0.1.0
  * @category errors
  */
-export type OttuError = OttuRequestError | OttuInvalidInputError
+export type OttuCallError = InstanceType<(typeof callErrors)[number]>
+
+const operationErrors = [...callErrors, OttuOperationFailedError] as const
+
+/**
+ * What a money-moving call (an operation, a saved-card charge) can fail with: the call's errors,
+ * or an answer saying the money did not move.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuOperationError = InstanceType<(typeof operationErrors)[number]>
+
+const stepErrors = [...operationErrors, OttuNoSavedTokenError, OttuNoGatewayError] as const
+
+/**
+ * What a step of an autoflow can fail with: the `cause` of an {@link OttuFlowError}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuFlowStepError = InstanceType<(typeof stepErrors)[number]>
 
 /**
  * A step of an autoflow failed. `step` says which (`token`, `payment_methods`, `checkout`,
@@ -326,27 +371,97 @@ export class OttuFlowError extends Schema.TaggedError<OttuFlowError>()("OttuFlow
   flow: Schema.Literal("checkout", "auto_debit"),
   step: Schema.Literal("token", "payment_methods", "checkout", "charge"),
   session_id: Schema.optional(Schema.String),
-  cause: Schema.Union(
-    OttuBadRequestError,
-    OttuUnauthorizedError,
-    OttuForbiddenError,
-    OttuNotFoundError,
-    OttuConflictError,
-    OttuUnsupportedMediaTypeError,
-    OttuRateLimitedError,
-    OttuServerError,
-    OttuUnexpectedStatusError,
-    OttuTransportError,
-    OttuTimeoutError,
-    OttuDecodeError,
-    OttuInvalidInputError,
-    OttuOperationFailedError,
-    OttuNoSavedTokenError,
-    OttuNoGatewayError,
-  ),
+  cause: Schema.Union(...stepErrors),
 }) {
   override get message(): string {
     const session = this.session_id === undefined ? "" : ` (session ${this.session_id})`
     return `The ${this.flow} autoflow failed at step ${this.step}${session}: ${this.cause.message}`
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Webhook errors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The body's signature could not be verified: the body is not a JSON object (`malformed`), it
+ * has no signature or an empty one (`missing`), or the signature does not match under the key
+ * (`mismatch`). Nothing in the body can be trusted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuWebhookSignatureError extends Schema.TaggedError<OttuWebhookSignatureError>()(
+  "OttuWebhookSignatureError",
+  { reason: Schema.Literal("malformed", "missing", "mismatch") },
+) {
+  override get message(): string {
+    return {
+      malformed: "The webhook body is not a JSON object",
+      missing: "The webhook body has no signature",
+      mismatch: "The webhook signature does not match",
+    }[this.reason]
+  }
+}
+
+/**
+ * The body is authentic (its signature matched) but is neither a payment nor an operation event
+ * of the documented shape. `reason` says what did not fit.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuWebhookDecodeError extends Schema.TaggedError<OttuWebhookDecodeError>()(
+  "OttuWebhookDecodeError",
+  { reason: Schema.String },
+) {
+  override get message(): string {
+    return `The webhook event cannot be decoded: ${this.reason}`
+  }
+}
+
+const webhookErrors = [OttuWebhookSignatureError, OttuWebhookDecodeError] as const
+
+/**
+ * Why a webhook body was refused: its signature, or its shape.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuWebhookError = InstanceType<(typeof webhookErrors)[number]>
+
+// ---------------------------------------------------------------------------------------------
+// Every error
+// ---------------------------------------------------------------------------------------------
+
+const allErrors = [...stepErrors, OttuFlowError, ...webhookErrors, OttuStoreError] as const
+
+/**
+ * Every error of the SDK: those of the calls to Ottu ({@link OttuCallError}), of money-moving
+ * calls and autoflows, of webhook verification, and of the checkout store.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OttuError = InstanceType<(typeof allErrors)[number]>
+
+/**
+ * True when `u` is an error of the SDK (any {@link OttuError}), for code that receives unknown
+ * failures (a `catch`, a defect, a `Cause` from another library).
+ *
+ * **Details:** the check is by `_tag` on an `Error`, not by class identity, so it also holds for
+ * errors made by another copy of the SDK (a second installed version, a Deno and an npm build in
+ * one process).
+ *
+ * @example
+ * ```ts
+ * import { OttuError } from "effect-ottu"
+ *
+ * const describe = (u: unknown) => (OttuError.isOttuError(u) ? `${u._tag}: ${u.message}` : String(u))
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isOttuError = (u: unknown): u is OttuError =>
+  u instanceof Error && allErrors.some((error) => Predicate.isTagged(u, error._tag))

@@ -178,7 +178,10 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class OttuSandbox extends Context.Tag("effect-ottu/OttuSandbox")<OttuSandbox, Service>() {}
+export class OttuSandbox extends Context.Tag("effect-ottu/OttuSandbox/OttuSandbox")<
+  OttuSandbox,
+  Service
+>() {}
 
 const defaultHost = "sandbox.ottu.test"
 

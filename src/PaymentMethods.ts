@@ -10,9 +10,9 @@ import * as Schema from "effect/Schema"
 import { endpoints } from "./internal/endpoints.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
-import { CurrencyCode, Text } from "./internal/primitives.ts"
+import { CurrencyCode, Rest, Text } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
-import type { OttuError } from "./OttuError.ts"
+import type { OttuCallError } from "./OttuError.ts"
 
 const Tag = Schema.Literal(
   "e_commerce",
@@ -58,8 +58,6 @@ export const ListParams = Schema.Struct({
     Schema.Array(Schema.Literal("apple_pay", "google_pay", "samsung_pay", "wallet")),
   ),
 })
-
-const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * One gateway as the payment-methods API describes it.
@@ -134,7 +132,7 @@ const path = endpoints.paymentMethods.route
  */
 export const list = (
   params: typeof ListParams.Encoded,
-): Effect.Effect<PaymentMethods, OttuError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<PaymentMethods, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const config = yield* OttuConfig
     const target = { method: "POST", path } as const

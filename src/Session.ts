@@ -11,12 +11,15 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as AutoDebit from "./AutoDebit.ts"
 import * as Checkout from "./Checkout.ts"
 import * as Inquiry from "./Inquiry.ts"
 import { type Endpoint, endpoints } from "./internal/endpoints.ts"
+import { CheckoutCreated } from "./internal/flow.ts"
 import { invalid } from "./internal/input.ts"
 import * as Operation from "./Operation.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
+import type { OttuFlowError } from "./OttuError.ts"
 
 /**
  * The `Ref` holding the current checkout session, empty until one is created or retrieved.
@@ -24,7 +27,7 @@ import type { OttuConfig } from "./OttuConfig.ts"
  * @since 0.1.0
  * @category tags
  */
-export class CurrentSession extends Context.Tag("effect-ottu/CurrentSession")<
+export class CurrentSession extends Context.Tag("effect-ottu/Session/CurrentSession")<
   CurrentSession,
   Ref.Ref<Option.Option<Checkout.CheckoutSession>>
 >() {}
@@ -132,6 +135,71 @@ export const refresh = (
     const id = sessionId ?? Option.getOrUndefined(Option.map(session, (s) => s.session_id))
     return id === undefined ? Effect.succeedNone : Effect.asSome(retrieve(id))
   })
+
+/**
+ * ottu-py's `checkout_autoflow` with its `ottu.session` update: {@link Checkout.autoFlow} (the
+ * gateways the payment-methods API offers when `pg_codes` is not given, then the checkout), and
+ * the created checkout becomes the current session. A failed flow leaves the current session as
+ * it was (the checkout is the flow's last step).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Session } from "effect-ottu"
+ *
+ * const program = Effect.gen(function* () {
+ *   yield* Session.autoFlow({ type: "e_commerce", amount: "20.230", currency_code: "KWD" })
+ *   return yield* Session.query() // the checkout just created
+ * }).pipe(Effect.provide(Session.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const autoFlow = (
+  params: Checkout.AutoFlowInput,
+): Effect.Effect<Checkout.CheckoutSession, OttuFlowError, Requirements> =>
+  tracked(Checkout.autoFlow(params))
+
+/**
+ * ottu-py's `auto_debit_autoflow` with its `ottu.session` update: {@link AutoDebit.autoFlow}
+ * (token, gateways, auto-debit checkout, charge), and the checkout becomes the current session
+ * as soon as it is created.
+ *
+ * **Gotchas**
+ * - The current session is the checkout as Ottu answered its creation, before the charge: use
+ *   {@link refresh} to read its state after the charge.
+ * - It becomes current even when the charge then fails, as in ottu-py (the `OttuFlowError` of
+ *   step `charge` names the same `session_id`); a failure before the checkout exists leaves the
+ *   current session as it was.
+ * - Without a `token` the `AutoDebit.TokenSource` is asked, and is required by the type.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const autoDebitFlow: {
+  (
+    params: AutoDebit.AutoFlowInput & { readonly token: string },
+  ): Effect.Effect<AutoDebit.AutoFlowResult, OttuFlowError, Requirements>
+  (
+    params: AutoDebit.AutoFlowInput,
+  ): Effect.Effect<AutoDebit.AutoFlowResult, OttuFlowError, Requirements | AutoDebit.TokenSource>
+} = (params: AutoDebit.AutoFlowInput) =>
+  // With a token the TokenSource is never asked for: the first signature only drops a
+  // requirement the run does not have (as `AutoDebit.autoFlow`'s own signatures).
+  currentOnCreation(AutoDebit.autoFlow(params)) as Effect.Effect<
+    AutoDebit.AutoFlowResult,
+    OttuFlowError,
+    Requirements
+  >
+
+/** Runs an autoflow so that its checkout becomes the current session as soon as it exists. */
+const currentOnCreation = <A, E, R>(
+  self: Effect.Effect<A, E, R>,
+): Effect.Effect<A, E, R | CurrentSession> =>
+  Effect.flatMap(CurrentSession, (ref) =>
+    Effect.provideService(self, CheckoutCreated, (session) => Ref.set(ref, Option.some(session))),
+  )
 
 /**
  * The options of the session's operations: the operation's own options, and a `target` when the

@@ -33,6 +33,12 @@ import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as payloads from "./internal/payloads.ts"
+import { optionalObject, optionalText, Rest } from "./internal/primitives.ts"
+import {
+  OttuWebhookDecodeError,
+  type OttuWebhookError,
+  OttuWebhookSignatureError,
+} from "./OttuError.ts"
 import { equalInConstantTime, hmacSha256Hex } from "./Webhook/hmac.ts"
 import { numberLiterals } from "./Webhook/jsonNumbers.ts"
 import type { NumberLiteral, Payload } from "./Webhook/signedMessage.ts"
@@ -176,10 +182,6 @@ export const verifySignature = (payload: unknown, signature: unknown, key: Key):
 // Events
 // ---------------------------------------------------------------------------------------------
 
-const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-const optionalText = Schema.optional(Schema.NullOr(Schema.String))
-const optionalObject = Schema.optional(Schema.NullOr(Rest))
-
 /** The user who started a transaction or an operation (Basic-auth users). */
 const Initiator = Schema.Struct(
   {
@@ -292,41 +294,14 @@ export type Event = typeof Event.Type
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The body's signature could not be verified: the body is not a JSON object (`malformed`), it
- * has no signature or an empty one (`missing`), or the signature does not match under the key
- * (`mismatch`). Nothing in the body can be trusted.
+ * The webhook errors, defined with every other error in `OttuError`: a signature that could not
+ * be verified (`reason`: `malformed`, `missing` or `mismatch`), and an authentic body that is
+ * not an event of the documented shape.
  *
  * @since 0.1.0
  * @category errors
  */
-export class OttuWebhookSignatureError extends Schema.TaggedError<OttuWebhookSignatureError>()(
-  "OttuWebhookSignatureError",
-  { reason: Schema.Literal("malformed", "missing", "mismatch") },
-) {
-  override get message(): string {
-    return {
-      malformed: "The webhook body is not a JSON object",
-      missing: "The webhook body has no signature",
-      mismatch: "The webhook signature does not match",
-    }[this.reason]
-  }
-}
-
-/**
- * The body is authentic (its signature matched) but is neither a payment nor an operation event
- * of the documented shape. `reason` says what did not fit.
- *
- * @since 0.1.0
- * @category errors
- */
-export class OttuWebhookDecodeError extends Schema.TaggedError<OttuWebhookDecodeError>()(
-  "OttuWebhookDecodeError",
-  { reason: Schema.String },
-) {
-  override get message(): string {
-    return `The webhook event cannot be decoded: ${this.reason}`
-  }
-}
+export { OttuWebhookDecodeError, OttuWebhookSignatureError } from "./OttuError.ts"
 
 /** The payload of a body, and the literal of its numbers when the body is JSON text. */
 const payloadOf = (
@@ -378,8 +353,8 @@ const describe = (error: ParseResult.ParseError): string => {
  * decoded: as an {@link OperationEvent} when it has a `txn` field, as a {@link PaymentEvent}
  * otherwise.
  *
- * Returns an `Either`, which is also an `Effect` without requirements: `yield*` it in
- * `Effect.gen`, or match on it directly.
+ * Returns an `Either` (pure and synchronous): match on it, or lift it with
+ * `Either.match(result, { onLeft: Effect.fail, onRight: Effect.succeed })` inside an effect.
  *
  * @example
  * ```ts
@@ -395,10 +370,7 @@ const describe = (error: ParseResult.ParseError): string => {
  * @since 0.1.0
  * @category verification
  */
-export const verify = (
-  body: unknown,
-  key: Key,
-): Either.Either<Event, OttuWebhookSignatureError | OttuWebhookDecodeError> => {
+export const verify = (body: unknown, key: Key): Either.Either<Event, OttuWebhookError> => {
   const parsed = payloadOf(body)
   if (parsed === undefined) {
     return Either.left(new OttuWebhookSignatureError({ reason: "malformed" }))

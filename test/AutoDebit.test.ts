@@ -1,6 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
+import type { HttpClient } from "@effect/platform"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Exit, Option } from "effect"
-import { AutoDebit, Checkout, OttuError } from "../src/index.ts"
+import { AutoDebit, Checkout, type OttuConfig, OttuError } from "../src/index.ts"
 import type { Recorded, Reply } from "./support/recording.ts"
 import {
   apiKey,
@@ -134,6 +135,9 @@ const flowInput = {
   customer_id: "cust-1",
   agreement,
 } as const
+
+const needsSource = () => AutoDebit.autoFlow(flowInput)
+const givenToken = () => AutoDebit.autoFlow({ ...flowInput, token })
 
 describe("AutoDebit.charge", () => {
   it.effect("POSTs {session_id, token} to /b/pbl/v2/auto-debit/ by default", () =>
@@ -413,24 +417,15 @@ describe("AutoDebit.autoFlow", () => {
     }),
   )
 
-  it.effect("no token and no TokenSource: step token, nothing sent", () =>
-    Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(AutoDebit.autoFlow(flowInput), happy)
-      const error = failureOf(exit)
-      expect(error._tag).toBe("OttuFlowError")
-      expect(error.flow).toBe("auto_debit")
-      expect(error.step).toBe("token")
-      expect(error.session_id).toBeUndefined()
-      expect(error.cause).toBeInstanceOf(OttuError.OttuNoSavedTokenError)
-      expect(error.cause).toMatchObject({
-        _tag: "OttuNoSavedTokenError",
-        customer_id: "cust-1",
-        agreement_id: "A123456789",
-      })
-      expect(error.message).toContain("token")
-      expect(requests).toHaveLength(0)
-    }),
-  )
+  it("without a token, the TokenSource is a requirement of the type; with one, it is not", () => {
+    type Requirements<T> = T extends Effect.Effect<infer _A, infer _E, infer R> ? R : never
+    expectTypeOf<Requirements<ReturnType<typeof needsSource>>>().toEqualTypeOf<
+      OttuConfig.OttuConfig | HttpClient.HttpClient | AutoDebit.TokenSource
+    >()
+    expectTypeOf<Requirements<ReturnType<typeof givenToken>>>().toEqualTypeOf<
+      OttuConfig.OttuConfig | HttpClient.HttpClient
+    >()
+  })
 
   it.effect("a TokenSource without a token: step token, nothing sent", () =>
     Effect.gen(function* () {
@@ -719,6 +714,7 @@ describe("Checkout.autoFlow", () => {
         customer_phone: "+96550000000",
         pg_codes: ["knet", "credit-card"],
         customer_id: "cust-1",
+        payment_type: "one_off",
       })
     }),
   )

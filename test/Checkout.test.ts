@@ -9,17 +9,13 @@ import {
   configLayer,
   failureOf,
   merchantId,
+  minimalCheckout,
   runRecorded,
   sessionBody,
   successOf,
 } from "./support/setup.ts"
 
-const minimal = {
-  type: "e_commerce",
-  amount: "20.230",
-  currency_code: "KWD",
-  pg_codes: ["knet"],
-} as const
+const minimal = minimalCheckout
 
 describe("Checkout.create", () => {
   it.effect("POSTs the JSON body with auth, user agent and the default customer", () =>
@@ -45,6 +41,7 @@ describe("Checkout.create", () => {
         customer_phone: "+96550000000",
         order_no: "A-1",
         customer_id: "cust-1",
+        payment_type: "one_off",
       })
     }),
   )

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import type { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigError, ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
+import { Config, ConfigError, ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { Checkout, OttuAuth, OttuConfig, PaymentMethods } from "../src/index.ts"
 import { version } from "../src/internal/version.ts"
 import { makeRecorder } from "./support/recording.ts"
@@ -37,9 +37,10 @@ const recordedWithEnv = <A, E>(
 
 describe("OttuConfig.make and layer", () => {
   const auth = OttuAuth.apiKey(Redacted.make(apiKey))
+  const make = (options: OttuConfig.Options) => Effect.runSync(OttuConfig.make(options))
 
   it("derives the base URL from the merchant id and applies the defaults", () => {
-    const config = OttuConfig.make({ merchantId: "merchant.id.ottu.dev", auth })
+    const config = make({ merchantId: "merchant.id.ottu.dev", auth })
     expect(config.merchantId).toBe("merchant.id.ottu.dev")
     expect(config.baseUrl).toBe("https://merchant.id.ottu.dev")
     expect(config.environment).toBe("sandbox")
@@ -50,7 +51,7 @@ describe("OttuConfig.make and layer", () => {
   })
 
   it("removes the trailing slashes of an overriding base URL and keeps the given values", () => {
-    const config = OttuConfig.make({
+    const config = make({
       merchantId: "merchant.id.ottu.dev",
       auth,
       baseUrl: "http://127.0.0.1:4010/",
@@ -59,16 +60,16 @@ describe("OttuConfig.make and layer", () => {
       timeout: "5 seconds",
     })
     expect(config.baseUrl).toBe("http://127.0.0.1:4010")
-    expect(
-      OttuConfig.make({ merchantId: "m", auth, baseUrl: "https://proxy.test/ottu//" }).baseUrl,
-    ).toBe("https://proxy.test/ottu")
+    expect(make({ merchantId: "m", auth, baseUrl: "https://proxy.test/ottu//" }).baseUrl).toBe(
+      "https://proxy.test/ottu",
+    )
     expect(config.customerId).toBe("cust-2")
     expect(config.environment).toBe("production")
     expect(Duration.toMillis(config.timeout)).toBe(5_000)
   })
 
   it("treats an empty base URL or customer as not given and a zero timeout as the default", () => {
-    const config = OttuConfig.make({
+    const config = make({
       merchantId: "merchant.id.ottu.dev",
       auth,
       baseUrl: "",
@@ -231,6 +232,204 @@ describe("OttuConfig.layerConfig", () => {
       )
       expect(ConfigError.isConfigError(error)).toBe(true)
       expect(String(error)).toContain("OTTU_TIMEOUT")
+    }),
+  )
+})
+
+describe("OttuConfig host and URL checks", () => {
+  const auth = OttuAuth.apiKey(Redacted.make(apiKey))
+  const made = (options: Partial<OttuConfig.Options>) =>
+    Effect.exit(OttuConfig.make({ merchantId: "merchant.ottu.dev", auth, ...options }))
+
+  const badMerchantIds = [
+    "merchant.ottu.dev@evil.example",
+    "evil.example/",
+    "evil.example#merchant.ottu.dev",
+    "evil.example?merchant.ottu.dev",
+    "evil.example\\merchant.ottu.dev",
+    "merchant ottu.dev",
+    "https://merchant.ottu.dev",
+    "merchant.ottu.dev:8443",
+    "merchant.ottu.dev.",
+    "-merchant.ottu.dev",
+    "merchant..ottu.dev",
+    "",
+  ]
+
+  it.effect("refuses a merchantId that is not a host name, naming the option", () =>
+    Effect.gen(function* () {
+      for (const merchantId of badMerchantIds) {
+        const error = failureOf(yield* made({ merchantId }))
+        expect(ConfigError.isConfigError(error), merchantId).toBe(true)
+        expect(ConfigError.isInvalidData(error) && error.path, merchantId).toEqual(["merchantId"])
+      }
+    }),
+  )
+
+  it.effect("accepts host names", () =>
+    Effect.gen(function* () {
+      for (const merchantId of ["merchant.id.ottu.dev", "m", "pay-1.example.test", "127.0.0.1"]) {
+        expect(successOf(yield* made({ merchantId })).baseUrl).toBe(`https://${merchantId}`)
+      }
+    }),
+  )
+
+  it.effect("refuses a baseUrl with user info, a query, a fragment or another scheme", () =>
+    Effect.gen(function* () {
+      for (const baseUrl of [
+        "https://user:pass@proxy.example",
+        "https://merchant.ottu.dev@evil.example",
+        "https://proxy.example/?x=1",
+        "https://proxy.example/ottu#x",
+        "https://proxy.example\\@evil.example",
+        "ftp://proxy.example",
+        "javascript:alert(1)",
+        "proxy.example",
+        "https:///path",
+        "https://proxy example",
+      ]) {
+        const error = failureOf(yield* made({ baseUrl }))
+        expect(ConfigError.isInvalidData(error) && error.path, baseUrl).toEqual(["baseUrl"])
+      }
+    }),
+  )
+
+  it.effect("accepts http(s) base URLs with a port and a path", () =>
+    Effect.gen(function* () {
+      for (const [baseUrl, resolved] of [
+        ["http://127.0.0.1:4010/", "http://127.0.0.1:4010"],
+        ["https://proxy.example/ottu//", "https://proxy.example/ottu"],
+        ["http://[::1]:4010", "http://[::1]:4010"],
+      ] as const) {
+        expect(successOf(yield* made({ baseUrl })).baseUrl).toBe(resolved)
+      }
+    }),
+  )
+
+  it.effect("layer fails with the ConfigError and sends nothing", () =>
+    Effect.gen(function* () {
+      const recorder = yield* makeRecorder(() => ({ status: 200, json: sessionBody() }))
+      const exit = yield* Effect.exit(
+        Checkout.retrieve(id).pipe(
+          Effect.provide(
+            Layer.merge(
+              OttuConfig.layer({ merchantId: "merchant.ottu.dev@evil.example", auth }),
+              recorder.layer,
+            ),
+          ),
+        ),
+      )
+      expect(ConfigError.isConfigError(failureOf(exit))).toBe(true)
+      expect(yield* recorder.requests).toHaveLength(0)
+    }),
+  )
+
+  it.effect("keeps webhookUrl, refuses one that is not an absolute http(s) URL", () =>
+    Effect.gen(function* () {
+      const hook = "https://shop.example/ottu/webhook"
+      expect(successOf(yield* made({ webhookUrl: hook })).webhookUrl).toBe(hook)
+      expect(successOf(yield* made({ webhookUrl: "" })).webhookUrl).toBeUndefined()
+      expect(successOf(yield* made({})).webhookUrl).toBeUndefined()
+      for (const webhookUrl of ["ftp://shop.example/hook", "javascript:alert(1)", "/hook"]) {
+        const error = failureOf(yield* made({ webhookUrl }))
+        expect(ConfigError.isInvalidData(error) && error.path, webhookUrl).toEqual(["webhookUrl"])
+      }
+    }),
+  )
+
+  it.effect(
+    "layerConfig refuses a malformed OTTU_MERCHANT_ID, OTTU_BASE_URL or OTTU_WEBHOOK_URL",
+    () =>
+      Effect.gen(function* () {
+        const base = { OTTU_MERCHANT_ID: "env.ottu.test", OTTU_API_KEY: "sk_env_key" }
+        for (const [name, value] of [
+          ["OTTU_MERCHANT_ID", "env.ottu.test@evil.example"],
+          ["OTTU_BASE_URL", "https://user:pass@proxy.example"],
+          ["OTTU_WEBHOOK_URL", "ftp://shop.example/hook"],
+        ] as const) {
+          const error = failureOf(yield* resolve({ ...base, [name]: value }))
+          expect(ConfigError.isConfigError(error), name).toBe(true)
+          expect(ConfigError.isMissingDataOnly(error), name).toBe(false)
+          expect(String(error), name).toContain(name)
+        }
+      }),
+  )
+
+  it.effect("layerConfig reads OTTU_WEBHOOK_URL; empty means unset", () =>
+    Effect.gen(function* () {
+      const base = { OTTU_MERCHANT_ID: "env.ottu.test", OTTU_API_KEY: "sk_env_key" }
+      const hook = "https://shop.example/ottu/webhook"
+      expect(successOf(yield* resolve({ ...base, OTTU_WEBHOOK_URL: hook })).webhookUrl).toBe(hook)
+      expect(successOf(yield* resolve({ ...base, OTTU_WEBHOOK_URL: "" })).webhookUrl).toBe(
+        undefined,
+      )
+      expect(successOf(yield* resolve(base)).webhookUrl).toBeUndefined()
+    }),
+  )
+})
+
+describe("OttuConfig.layerConfig overrides", () => {
+  const resolveWith = (env: Record<string, string>, overrides: OttuConfig.ConfigOverrides) =>
+    Effect.exit(
+      OttuConfig.OttuConfig.pipe(Effect.provide(OttuConfig.layerConfig(overrides)), withEnv(env)),
+    )
+
+  it.effect("takes the given Config of a field and reads the others from the environment", () =>
+    Effect.gen(function* () {
+      const config = successOf(
+        yield* resolveWith(
+          {
+            OTTU_MERCHANT_ID: "env.ottu.test",
+            OTTU_API_KEY: "sk_env_key",
+            OTTU_TIMEOUT: "9 seconds",
+          },
+          { merchantId: Config.succeed("given.ottu.test"), timeout: Config.succeed("5 seconds") },
+        ),
+      )
+      expect(config.merchantId).toBe("given.ottu.test")
+      expect(config.baseUrl).toBe("https://given.ottu.test")
+      expect(Duration.toMillis(config.timeout)).toBe(5_000)
+      expect(Redacted.value(config.authorization)).toBe("Api-Key sk_env_key")
+    }),
+  )
+
+  it.effect("needs no variable for a field given, and reads overrides from other names", () =>
+    Effect.gen(function* () {
+      const config = successOf(
+        yield* resolveWith(
+          { MY_KEY: "sk_mine" },
+          {
+            merchantId: Config.succeed("given.ottu.test"),
+            auth: Config.redacted("MY_KEY").pipe(Config.map(OttuAuth.apiKey)),
+            retry: Config.succeed(false),
+            webhookUrl: Config.succeed("https://shop.example/hook"),
+          },
+        ),
+      )
+      expect(Redacted.value(config.authorization)).toBe("Api-Key sk_mine")
+      expect(config.retry.times).toBe(0)
+      expect(config.webhookUrl).toBe("https://shop.example/hook")
+    }),
+  )
+
+  it.effect("checks an overriding value like an option, naming it", () =>
+    Effect.gen(function* () {
+      const error = failureOf(
+        yield* resolveWith(
+          { OTTU_API_KEY: "sk_env_key" },
+          { merchantId: Config.succeed("given.ottu.test/") },
+        ),
+      )
+      expect(ConfigError.isInvalidData(error) && error.path).toEqual(["merchantId"])
+    }),
+  )
+
+  it.effect("keeps the exported config reading the environment", () =>
+    Effect.gen(function* () {
+      const options = yield* OttuConfig.config.pipe(
+        withEnv({ OTTU_MERCHANT_ID: "env.ottu.test", OTTU_API_KEY: "sk_env_key" }),
+      )
+      expect(options.merchantId).toBe("env.ottu.test")
     }),
   )
 })

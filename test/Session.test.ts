@@ -2,18 +2,13 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Ref } from "effect"
 import { type Checkout, Session } from "../src/index.ts"
 import { makeRecorder, type Recorded, type Reply } from "./support/recording.ts"
-import { configLayer, failureOf, sessionBody, successOf } from "./support/setup.ts"
+import { configLayer, failureOf, minimalCheckout, sessionBody, successOf } from "./support/setup.ts"
 
 const id = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
 const otherId = "0f4b2a6c1d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a"
 const collection = "/b/checkout/v1/pymt-txn/"
 
-const minimal = {
-  type: "e_commerce",
-  amount: "20.230",
-  currency_code: "KWD",
-  pg_codes: ["knet"],
-} as const
+const minimal = minimalCheckout
 
 /**
  * Provides a recorder answering with `respond` and the test configuration, but leaves

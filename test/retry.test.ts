@@ -79,11 +79,13 @@ const calls: ReadonlyArray<readonly [string, Shape, boolean]> = [
 const retrieve: Shape = { endpoint: endpoints.checkoutRetrieve }
 
 const config = (options?: Partial<OttuConfig.Options>) =>
-  OttuConfig.make({
-    merchantId: "m.ottu.test",
-    auth: OttuAuth.apiKey(Schema.decodeSync(Schema.Redacted(Schema.String))("k")),
-    ...options,
-  })
+  Effect.runSync(
+    OttuConfig.make({
+      merchantId: "m.ottu.test",
+      auth: OttuAuth.apiKey(Schema.decodeSync(Schema.Redacted(Schema.String))("k")),
+      ...options,
+    }),
+  )
 
 const callOf = (shape: Shape) => ({ ...shape, path: shape.endpoint.route })
 

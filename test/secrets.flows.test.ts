@@ -179,11 +179,13 @@ describe("the API key and Basic password with request options", () => {
   )
 
   it("never appear when a configuration with retry settings is printed", () => {
-    const config = OttuConfig.make({
-      merchantId: "m.ottu.test",
-      auth: OttuAuth.basic("ali", Redacted.make(password)),
-      retry: { times: 3, cap: "2 seconds" },
-    })
+    const config = Effect.runSync(
+      OttuConfig.make({
+        merchantId: "m.ottu.test",
+        auth: OttuAuth.basic("ali", Redacted.make(password)),
+        retry: { times: 3, cap: "2 seconds" },
+      }),
+    )
     expectAbsent(renderings(config), [password, btoa(`ali:${password}`)])
     expect(config.retry.times).toBe(3)
   })

@@ -22,14 +22,18 @@ const expectNoSecret = (texts: ReadonlyArray<string>) => {
 
 describe("secrets", () => {
   it("never appear when configuration and credentials are printed", () => {
-    const withKey = OttuConfig.make({
-      merchantId: "m.ottu.test",
-      auth: OttuAuth.apiKey(Redacted.make(apiKey)),
-    })
-    const withBasic = OttuConfig.make({
-      merchantId: "m.ottu.test",
-      auth: OttuAuth.basic("ali", Redacted.make(password)),
-    })
+    const withKey = Effect.runSync(
+      OttuConfig.make({
+        merchantId: "m.ottu.test",
+        auth: OttuAuth.apiKey(Redacted.make(apiKey)),
+      }),
+    )
+    const withBasic = Effect.runSync(
+      OttuConfig.make({
+        merchantId: "m.ottu.test",
+        auth: OttuAuth.basic("ali", Redacted.make(password)),
+      }),
+    )
     expectNoSecret([...renderings(withKey), ...renderings(withBasic), ...renderings(withKey.auth)])
     expect(Redacted.value(withKey.authorization)).toBe(`Api-Key ${apiKey}`)
     expect(Redacted.value(withBasic.authorization)).toBe(`Basic ${basicCredentials}`)

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import * as Either from "effect/Either"
+import * as Effect from "effect/Effect"
 import { formatAmount } from "../internal/currency.ts"
 import {
   amount,
@@ -201,15 +201,15 @@ export const acceptCheckout = (
   current: Fields,
   body: Fields,
   mode: "create" | "patch" | "put",
-): Either.Either<CheckoutInput, Reply> => {
+): Effect.Effect<CheckoutInput, Reply> => {
   const onInvalid: (errors: FieldErrors) => Reply = mode === "patch" ? detailOf : fieldErrors
   const required = mode === "patch" ? [] : requiredCheckoutFields
-  return Either.flatMap(
+  return Effect.flatMap(
     validated(checkoutRules, omit(body, readOnlyFields), required, onInvalid),
     (fields) => {
       const input = toCheckoutInput({ ...current, ...fields })
       const errors = errorsOf(crossFieldRules.flatMap((rule) => rule(input)))
-      return Object.keys(errors).length > 0 ? Either.left(onInvalid(errors)) : Either.right(input)
+      return Object.keys(errors).length > 0 ? Effect.fail(onInvalid(errors)) : Effect.succeed(input)
     },
   )
 }

@@ -82,10 +82,11 @@ const jsonBody = Effect.gen(function* () {
     catch: (error) =>
       detail(400, `JSON parse error - ${error instanceof Error ? error.message : error}`),
   })
-  return yield* Either.mapLeft(
-    object(parsed),
-    (messages) => new Reply({ status: 400, body: { non_field_errors: messages } }),
-  )
+  return yield* Either.match(object(parsed), {
+    onLeft: (messages) =>
+      Effect.fail(new Reply({ status: 400, body: { non_field_errors: messages } })),
+    onRight: Effect.succeed,
+  })
 })
 
 const urlEncodedBody = (lists: ReadonlySet<string>) =>

@@ -6,6 +6,7 @@
  * @internal
  */
 import * as Arr from "effect/Array"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { type Check, type Fields, invalid, pythonType } from "./checks.ts"
 import { detail, Reply } from "./reply.ts"
@@ -95,7 +96,11 @@ export const validated = (
   input: Fields,
   required: ReadonlyArray<string>,
   onInvalid: (errors: FieldErrors) => Reply,
-): Either.Either<Fields, Reply> => Either.mapLeft(validateFields(rules, input, required), onInvalid)
+): Effect.Effect<Fields, Reply> =>
+  Either.match(validateFields(rules, input, required), {
+    onLeft: (errors) => Effect.fail(onInvalid(errors)),
+    onRight: Effect.succeed,
+  })
 
 /** Groups violations by field, keeping their order, as field errors. */
 export const errorsOf = (violations: ReadonlyArray<Violation>): FieldErrors => {

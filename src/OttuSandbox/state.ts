@@ -165,7 +165,10 @@ export interface Env {
 }
 
 /** The instance a route runs in, provided once per sandbox by its web handler. */
-export class SandboxEnv extends Context.Tag("effect-ottu/OttuSandbox/Env")<SandboxEnv, Env>() {}
+export class SandboxEnv extends Context.Tag("effect-ottu/OttuSandbox/SandboxEnv")<
+  SandboxEnv,
+  Env
+>() {}
 
 /** A fresh, empty state. */
 export const makeState: Effect.Effect<Ref.Ref<SandboxState>> = Ref.make<SandboxState>({
@@ -235,7 +238,7 @@ export const modifyState = <A, E>(
         onRight: ([result, next]) => [Either.right(result), next],
       }),
     ),
-    (outcome) => outcome,
+    Either.match({ onLeft: Effect.fail, onRight: Effect.succeed }),
   )
 
 /** {@link modifyState} on the state of the instance a route runs in. */

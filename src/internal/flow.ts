@@ -5,18 +5,22 @@
  * @internal
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type { CheckoutSession } from "../Checkout/schemas.ts"
 import type { OttuConfig } from "../OttuConfig.ts"
-import { type OttuError, OttuFlowError, OttuNoGatewayError } from "../OttuError.ts"
+import {
+  type OttuCallError,
+  OttuFlowError,
+  type OttuFlowStepError,
+  OttuNoGatewayError,
+} from "../OttuError.ts"
 import * as PaymentMethods from "../PaymentMethods.ts"
-
-/** The errors a step may fail with (the union `OttuFlowError.cause` accepts). */
-type StepCause = OttuFlowError["cause"]
 
 /** Tags a step's failure with the flow and the step, and the session when one exists. */
 export const inStep =
   (flow: OttuFlowError["flow"], step: OttuFlowError["step"], sessionId?: string) =>
-  <A, R>(self: Effect.Effect<A, StepCause, R>): Effect.Effect<A, OttuFlowError, R> =>
+  <A, R>(self: Effect.Effect<A, OttuFlowStepError, R>): Effect.Effect<A, OttuFlowError, R> =>
     Effect.mapError(
       self,
       (cause) =>
@@ -39,7 +43,7 @@ export const gatewayCodes = (
   autoDebit: boolean,
 ): Effect.Effect<
   ReadonlyArray<string>,
-  OttuError | OttuNoGatewayError,
+  OttuCallError | OttuNoGatewayError,
   OttuConfig | HttpClient.HttpClient
 > =>
   Effect.flatMap(
@@ -55,3 +59,22 @@ export const gatewayCodes = (
           )
         : Effect.succeed(payment_methods.map((method) => method.code)),
   )
+
+/**
+ * What an autoflow runs as soon as its checkout exists, before any later step: nothing by
+ * default; `Session` makes the checkout the current session there, so it is current even when
+ * the charge that follows fails (as ottu-py's `ottu.session`).
+ */
+export class CheckoutCreated extends Context.Reference<CheckoutCreated>()(
+  "effect-ottu/internal/flow/CheckoutCreated",
+  {
+    defaultValue:
+      () =>
+      (_session: CheckoutSession): Effect.Effect<void> =>
+        Effect.void,
+  },
+) {}
+
+/** Runs the {@link CheckoutCreated} hook in force for `session`. */
+export const checkoutCreated = (session: CheckoutSession): Effect.Effect<void> =>
+  Effect.flatMap(CheckoutCreated, (created) => created(session))

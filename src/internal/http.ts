@@ -25,6 +25,7 @@ import type * as Schema from "effect/Schema"
 import { OttuConfig } from "../OttuConfig.ts"
 import {
   OttuBadRequestError,
+  type OttuCallError,
   OttuConflictError,
   OttuDecodeError,
   OttuForbiddenError,
@@ -206,22 +207,25 @@ const decodeSuccess = <A, I>(
   call: Call<A, I>,
   status: number,
   text: string,
-): Either.Either<A, OttuDecodeError> => {
+): Effect.Effect<A, OttuDecodeError> => {
   const failed = (reason: string) =>
-    new OttuDecodeError({
-      method: call.endpoint.method,
-      path: shownPath(call),
-      status,
-      body: text,
-      reason,
-    })
+    Effect.fail(
+      new OttuDecodeError({
+        method: call.endpoint.method,
+        path: shownPath(call),
+        status,
+        body: text,
+        reason,
+      }),
+    )
   const json = text === "" ? Either.right(undefined) : parseJson(text)
-  if (Either.isLeft(json)) return Either.left(failed(`the body is not JSON (${json.left})`))
+  if (Either.isLeft(json)) return failed(`the body is not JSON (${json.left})`)
   // Answers are decoded as effect does by default: unknown keys are kept or dropped, not refused.
   // effect compiles each schema's decoder once and keeps it.
-  return Either.mapLeft(ParseResult.decodeUnknownEither(call.success)(json.right), (error) =>
-    failed(ParseResult.TreeFormatter.formatIssueSync(error)),
-  )
+  return Either.match(ParseResult.decodeUnknownEither(call.success)(json.right), {
+    onLeft: (error) => failed(ParseResult.TreeFormatter.formatIssueSync(error)),
+    onRight: Effect.succeed,
+  })
 }
 
 /** The request of a call, or the input error when its body cannot be encoded. */
@@ -281,7 +285,7 @@ const attempt = <A, I>(
   client: HttpClient.HttpClient,
   call: Call<A, I>,
   timeout: Duration.Duration,
-): Effect.Effect<A, OttuRequestError | OttuInvalidInputError> => {
+): Effect.Effect<A, OttuCallError> => {
   const request = requestOf(config, call)
   if (Either.isLeft(request)) return Effect.fail(request.left)
   const method = call.endpoint.method
@@ -298,6 +302,8 @@ const attempt = <A, I>(
           method,
           path,
           reason: error.message.replaceAll(call.path, path),
+          // The runtime's own failure, never the client error: that one holds the request.
+          ...(error.cause === undefined ? {} : { cause: error.cause }),
         }),
       ),
     ),
@@ -333,7 +339,7 @@ const observed = <A, I>(
  */
 export const execute = <A, I>(
   call: Call<A, I>,
-): Effect.Effect<A, OttuRequestError | OttuInvalidInputError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<A, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.contextWithEffect((context: Context.Context<OttuConfig | HttpClient.HttpClient>) => {
     const config = Context.get(context, OttuConfig)
     const client = Context.get(context, HttpClient.HttpClient)

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
@@ -52,20 +52,25 @@ const mergedMessages = (messages: ReadonlyArray<string>): ReadonlyArray<string> 
 /** Every issue is reported, and unknown keys are refused. */
 const inputOptions: ParseOptions = { errors: "all", onExcessProperty: "error" }
 
-/** Decodes `input` with `schema`; unknown keys are rejected rather than silently dropped. */
+/**
+ * Decodes `input` with `schema`; unknown keys are rejected rather than silently dropped. The
+ * decoder's `Either` is turned into an `Effect` here, never used as one (Effect 4's `Result` is
+ * not an `Effect`).
+ */
 export const validate = <A, I>(
   schema: Schema.Schema<A, I>,
   input: unknown,
   target: Target,
 ): Effect.Effect<A, OttuInvalidInputError> => {
+  let decoded: Either.Either<A, ParseResult.ParseIssue>
   try {
-    return Either.mapLeft(
-      ParseResult.decodeUnknownEither(schema, inputOptions)(input),
-      (error) => new OttuInvalidInputError({ ...target, issues: issuesOf(error) }),
-    )
+    decoded = ParseResult.decodeUnknownEither(schema, inputOptions)(input)
   } catch {
     // effect's decoder throws on values it cannot print (an object whose `toString` is not a
     // function): such input is refused like any other.
-    return Either.left(invalid(target, "", "the input holds a value that cannot be read"))
+    return Effect.fail(invalid(target, "", "the input holds a value that cannot be read"))
   }
+  return Either.isRight(decoded)
+    ? Effect.succeed(decoded.right)
+    : Effect.fail(new OttuInvalidInputError({ ...target, issues: issuesOf(decoded.left) }))
 }

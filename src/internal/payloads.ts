@@ -5,9 +5,7 @@
  * @internal
  */
 import * as Schema from "effect/Schema"
-
-const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-const optionalText = Schema.optional(Schema.NullOr(Schema.String))
+import { optionalObject, optionalText, Rest } from "./primitives.ts"
 
 /**
  * An amount Ottu sends as a JSON number or a decimal string, always read as a string so no
@@ -81,10 +79,10 @@ export const PaymentPayload = Schema.Struct(
     gateway_name: optionalText,
     payment_type: optionalText,
     customer_id: optionalText,
-    agreement: Schema.optional(Schema.NullOr(Rest)),
+    agreement: optionalObject,
     token: Schema.optional(Schema.NullOr(Card)),
     transactions: Schema.optional(Schema.NullOr(Schema.Array(ChildTransaction))),
-    pg_params: Schema.optional(Schema.NullOr(Rest)),
+    pg_params: optionalObject,
     gateway_response: Schema.optional(Schema.Unknown),
     is_sandbox: Schema.optional(Schema.Boolean),
     timestamp_utc: optionalText,
@@ -113,7 +111,7 @@ export const ExternalOperationResult = Schema.Struct(
     pg_code: optionalText,
     txn: ChildTransaction,
     pg_response: Schema.optional(Schema.Unknown),
-    pg_params: Schema.optional(Schema.NullOr(Rest)),
+    pg_params: optionalObject,
     is_sandbox: Schema.optional(Schema.Boolean),
     timestamp_utc: optionalText,
     signature: optionalText,

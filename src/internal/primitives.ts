@@ -69,3 +69,12 @@ export const TrackingKey = Schema.String.pipe(
     message: () => "must be 1 to 255 printable ASCII characters without spaces",
   }),
 )
+
+/** The fields of an answer the schema does not name, kept as they came. */
+export const Rest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/** An optional answer field that may be `null` or a string. */
+export const optionalText = Schema.optional(Schema.NullOr(Schema.String))
+
+/** An optional answer field that may be `null` or an object. */
+export const optionalObject = Schema.optional(Schema.NullOr(Rest))

@@ -207,7 +207,13 @@ describe("cards and auto-debit on the sandbox", () => {
 
   it.effect("each autoflow step failure is typed and names its step", () =>
     Effect.gen(function* () {
-      const token = failureOf(yield* Effect.exit(AutoDebit.autoFlow(flowInput)))
+      const token = failureOf(
+        yield* Effect.exit(
+          AutoDebit.autoFlow(flowInput).pipe(
+            Effect.provideService(AutoDebit.TokenSource, { latest: () => Effect.succeedNone }),
+          ),
+        ),
+      )
       expect(token).toMatchObject({ _tag: "OttuFlowError", step: "token" })
       expect(token.cause._tag).toBe("OttuNoSavedTokenError")
 

@@ -16,18 +16,29 @@ export const merchantId = "merchant.ottu.test"
 
 /**
  * A configuration with an API key and a default customer. Retries are off, so a test sees the
- * error of its one canned reply; the retry tests turn them on.
+ * error of its one canned reply; the retry tests turn them on. Options the layer refuses are a
+ * defect: a test of a bad configuration uses `OttuConfig.layer` itself.
  */
 export const configLayer = (
   options?: Partial<OttuConfig.Options>,
 ): Layer.Layer<OttuConfig.OttuConfig> =>
-  OttuConfig.layer({
-    merchantId,
-    auth: OttuAuth.apiKey(Redacted.make(apiKey)),
-    customerId: "cust-1",
-    retry: false,
-    ...options,
-  })
+  Layer.orDie(
+    OttuConfig.layer({
+      merchantId,
+      auth: OttuAuth.apiKey(Redacted.make(apiKey)),
+      customerId: "cust-1",
+      retry: false,
+      ...options,
+    }),
+  )
+
+/** The smallest valid checkout create: the four required fields. */
+export const minimalCheckout = {
+  type: "e_commerce",
+  amount: "20.230",
+  currency_code: "KWD",
+  pg_codes: ["knet"],
+} as const
 
 /** A checkout object as Ottu answers it. */
 export const sessionBody = (fields: Record<string, unknown> = {}) => ({

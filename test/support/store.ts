@@ -9,8 +9,8 @@ import process from "node:process"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Either, Layer, Redacted } from "effect"
-import { CheckoutStore, Session, Webhook } from "../../src/index.ts"
-import { contractSandbox, sandboxConfig } from "./sandbox.ts"
+import { CheckoutStore, OttuAuth, OttuConfig, Session, Webhook } from "../../src/index.ts"
+import { contractSandbox, sandboxKey } from "./sandbox.ts"
 
 /** The PostgreSQL server of the suite (`.ci/postgres.sh` sets it), if any. */
 export const databaseUrl = process.env.DATABASE_URL || undefined
@@ -131,9 +131,20 @@ export const operationEvent = (
 /** The default `webhook_url` the tracked SDK is configured with. */
 export const defaultWebhookUrl = "https://merchant.example/ottu/webhook"
 
-/** The SDK on a fresh contract-checked sandbox, tracked into the context's store, with a current session. */
+/**
+ * The SDK on a fresh contract-checked sandbox, tracked into the context's store, configured with
+ * the default `webhook_url`, with a current session.
+ */
 export const trackedSandbox = () =>
-  Layer.mergeAll(sandboxConfig(), Session.layer).pipe(
+  Layer.mergeAll(
+    OttuConfig.layer({
+      merchantId: "sandbox.ottu.test",
+      auth: OttuAuth.apiKey(sandboxKey),
+      customerId: "cust-7",
+      webhookUrl: defaultWebhookUrl,
+    }),
+    Session.layer,
+  ).pipe(
     Layer.provideMerge(
       CheckoutStore.tracking.pipe(
         Layer.provideMerge(contractSandbox({ inquiryThrottling: false })),
