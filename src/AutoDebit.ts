@@ -69,7 +69,7 @@ const chargeEndpoints = {
 } as const satisfies Record<Endpoint, unknown>
 
 /** Results that mean the card was (or is being) charged. */
-const charged = new Set(["success", "pending"])
+const charged: ReadonlySet<string> = new Set(["success", "pending"])
 
 /**
  * Charges a saved card for an `auto_debit` checkout. A `result` other than `success` or

@@ -72,8 +72,8 @@ export const choice =
       ? Either.right(value as A)
       : invalid(`"${String(value)}" is not a valid choice.`)
 
-const trueValues = new Set(["true", "t", "yes", "y", "on", "1"])
-const falseValues = new Set(["false", "f", "no", "n", "off", "0"])
+const trueValues: ReadonlySet<string> = new Set(["true", "t", "yes", "y", "on", "1"])
+const falseValues: ReadonlySet<string> = new Set(["false", "f", "no", "n", "off", "0"])
 
 /** A boolean, or one of the words DRF reads as one (`"true"`, `"off"`, `"1"`, ...). */
 export const boolean: Check<boolean> = (value) => {
