@@ -14,6 +14,7 @@ import {
   type Webhook,
   WebhookReceiver,
 } from "../src/index.ts"
+import { sleeping } from "./support/events.ts"
 import { faultServer } from "./support/faults.ts"
 import { serve } from "./support/serve.ts"
 
@@ -115,11 +116,16 @@ describe("sandbox webhook delivery", () => {
         const session = yield* Checkout.create(order(`${stalled.url}/hook`))
         yield* OttuSandbox.pay(session.session_id, { outcome: "success" })
         const waiting = yield* Effect.fork(OttuSandbox.awaitDeliveries)
-        for (let i = 0; i < 4; i++) {
-          yield* Effect.promise(() => new Promise((resume) => setTimeout(resume, 30)))
+        for (let attempt = 1; attempt <= 4; attempt++) {
+          // The receiver holds the attempt and its 15 s timeout is set: let it strike.
+          yield* stalled.awaitReceived(attempt)
+          yield* sleeping(15_000)
           yield* TestClock.adjust("15 seconds")
-          yield* Effect.promise(() => new Promise((resume) => setTimeout(resume, 10)))
-          yield* TestClock.adjust("5 seconds")
+          if (attempt < 4) {
+            // The retry waits its 5 s: let them pass.
+            yield* sleeping(5_000)
+            yield* TestClock.adjust("5 seconds")
+          }
         }
         yield* Fiber.join(waiting)
         expect(stalled.received()).toHaveLength(4)
