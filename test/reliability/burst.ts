@@ -1,32 +1,52 @@
 /**
  * Run as a child process by the fault suite: fires 200 calls at a server that never answers
- * (`FAULT_URL`), interrupts them all, says so, and ends. The process must then exit on its own:
- * an aborted request leaves no socket or timer behind.
+ * (`FAULT_URL`), interrupts them all when the line `interrupt` arrives on stdin, says so, and
+ * ends. The suite sends that line once the server holds all 200 requests, checks that their
+ * connections close while this process is still alive, then closes stdin: the process must then
+ * exit on its own, as an aborted request leaves no socket or timer behind. The SDK's timeout is
+ * an hour, so a timer left behind would keep the process alive long after the suite gave up.
  *
  * @module
  */
+import process from "node:process"
 import { FetchHttpClient } from "@effect/platform"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Fiber, Layer, Redacted } from "effect"
 import { Checkout, OttuAuth, OttuConfig } from "../../src/index.ts"
 
-const url = (globalThis as { readonly process?: { readonly env: Record<string, string> } }).process
-  ?.env.FAULT_URL
+/** Completes when the line `interrupt` arrives on stdin; stdin is read to its end. */
+const interruptRequested = Effect.async<void>((resume) => {
+  let input = ""
+  let requested = false
+  process.stdin.setEncoding("utf8")
+  process.stdin.on("data", (chunk: string) => {
+    input += chunk
+    if (!requested && input.split("\n").includes("interrupt")) {
+      requested = true
+      resume(Effect.void)
+    }
+  })
+})
 
-const program = Effect.forEach(
-  Array.from({ length: 200 }, (_, i) => i),
-  () => Checkout.retrieve("bb7fc280827c2f177a9690299cfefa4128dbbd60"),
-  { concurrency: "unbounded", discard: true },
-).pipe(
-  Effect.timeout("300 millis"),
-  Effect.ignore,
-  Effect.zipRight(Effect.sync(() => console.log("interrupted 200 calls"))),
+const program = Effect.gen(function* () {
+  const calls = yield* Effect.fork(
+    Effect.forEach(
+      Array.from({ length: 200 }, (_, i) => i),
+      () => Checkout.retrieve("bb7fc280827c2f177a9690299cfefa4128dbbd60"),
+      { concurrency: "unbounded", discard: true },
+    ),
+  )
+  yield* interruptRequested
+  yield* Fiber.interrupt(calls)
+  yield* Effect.sync(() => console.log("interrupted 200 calls"))
+}).pipe(
   Effect.provide(
     Layer.merge(
       OttuConfig.layer({
         merchantId: "faults.ottu.test",
         auth: OttuAuth.apiKey(Redacted.make("burst-key")),
-        baseUrl: url ?? "http://127.0.0.1:9",
-        timeout: "1 minute",
+        baseUrl: process.env.FAULT_URL ?? "http://127.0.0.1:9",
+        timeout: "1 hour",
+        retry: false,
       }),
       FetchHttpClient.layer,
     ),

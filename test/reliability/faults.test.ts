@@ -4,13 +4,18 @@
  * no money-moving request without a `Tracking-Key` reaches the server twice; interrupted calls
  * abort their requests and let the process exit.
  *
+ * Nothing here waits for time to pass: the faults one by one run under the `TestClock`, so a
+ * timeout strikes only when a test moves the clock, after the server has received the request
+ * it stalls; the bulk run has no timeout at all (its faults answer at once); the cancellation
+ * test waits for the server to hold every request before it interrupts them.
+ *
  * Needs the retry policy wired into `src/internal/http.ts`.
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Layer, Redacted } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, Redacted, TestClock } from "effect"
 import {
   Checkout,
   Operation,
@@ -19,7 +24,14 @@ import {
   PaymentMethods,
   RequestOptions,
 } from "../../src/index.ts"
-import { blindRepeats, type Fault, faultServer, type Received } from "../support/faults.ts"
+import { sleeping } from "../support/events.ts"
+import {
+  blindRepeats,
+  type Fault,
+  type FaultServer,
+  faultServer,
+  type Received,
+} from "../support/faults.ts"
 import { failureOf, sessionBody } from "../support/setup.ts"
 
 const sessionId = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
@@ -41,21 +53,47 @@ const healthy = (received: Received): Fault => {
 const movesMoney = (r: Received) =>
   r.method === "POST" && (r.path === checkoutPath || r.path === operationPath)
 
-/** The SDK on the fault server; quick retries so the suite stays fast. */
-const sdk = (
-  url: string,
-  retry: OttuConfig.Options["retry"] = { base: "1 millis", cap: "5 millis" },
-) =>
+/** The SDK's timeout in the faults one by one (on the `TestClock`). */
+const timeout = Duration.millis(400)
+
+/**
+ * The SDK on the fault server. Retries do not wait (when they happen is `retry.test.ts`'s
+ * business), so they need no clock moved.
+ */
+const sdk = (url: string, callTimeout: Duration.Duration = timeout) =>
   Layer.merge(
     OttuConfig.layer({
       merchantId: "faults.ottu.test",
       auth: OttuAuth.apiKey(Redacted.make("fault-key")),
       baseUrl: url,
-      timeout: "400 millis",
-      retry,
+      timeout: callTimeout,
+      retry: { base: Duration.zero, cap: Duration.zero },
     }),
     FetchHttpClient.layer,
   )
+
+/** The faults that never answer: only the timeout ends them. */
+const stalls: ReadonlySet<Fault["_tag"]> = new Set(["StallHeaders", "StallBody"])
+
+/**
+ * Runs `call` on the fault server under the `TestClock` and returns its exit. When the server
+ * was told to stall, the clock moves past the timeout once the server holds the request and the
+ * timeout is set; no other attempt can ever time out.
+ */
+const attempt = <A, E extends { readonly _tag: string }>(
+  server: FaultServer,
+  fault: Fault,
+  call: Effect.Effect<A, E, OttuConfig.OttuConfig | HttpClient.HttpClient>,
+) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.fork(Effect.exit(call.pipe(Effect.provide(sdk(server.url)))))
+    if (stalls.has(fault._tag)) {
+      yield* server.awaitReceived(1)
+      yield* sleeping(Duration.toMillis(timeout))
+      yield* TestClock.adjust(timeout)
+    }
+    return yield* Fiber.join(fiber)
+  })
 
 const create = (order: string) =>
   Checkout.create({
@@ -126,15 +164,13 @@ describe("faults, one by one", () => {
   for (const { fault, idempotent, moving } of table) {
     const name = `${fault._tag}${"status" in fault ? ` ${fault.status}` : ""}${"retryAfter" in fault ? ` (Retry-After: ${fault.retryAfter})` : ""}`
 
-    it.live(
+    it.effect(
       `${name}: a retrieve ${idempotent === "retried" ? "succeeds on retry" : `fails with ${idempotent}`}`,
       () =>
         Effect.gen(function* () {
           const server = yield* faultServer(healthy)
           server.plan(fault)
-          const exit = yield* Effect.exit(
-            Checkout.retrieve(sessionId).pipe(Effect.provide(sdk(server.url))),
-          )
+          const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId))
           if (idempotent === "retried") {
             expect(Exit.isSuccess(exit)).toBe(true)
             expect(server.received()).toHaveLength(2)
@@ -145,24 +181,23 @@ describe("faults, one by one", () => {
         }).pipe(Effect.scoped),
     )
 
-    it.live(`${name}: a checkout create fails with ${moving}, sent once`, () =>
+    it.effect(`${name}: a checkout create fails with ${moving}, sent once`, () =>
       Effect.gen(function* () {
         const server = yield* faultServer(healthy)
         server.plan(fault)
-        const exit = yield* Effect.exit(create("order-1").pipe(Effect.provide(sdk(server.url))))
+        const exit = yield* attempt(server, fault, create("order-1"))
         expect(failureOf(exit)._tag).toBe(moving)
         expect(server.received()).toHaveLength(1)
       }).pipe(Effect.scoped),
     )
   }
 
-  it.live("a 429 carries Retry-After when the SDK gives up", () =>
+  it.effect("a 429 carries Retry-After when the SDK gives up", () =>
     Effect.gen(function* () {
       const server = yield* faultServer(healthy)
-      server.plan({ _tag: "RateLimited", retryAfter: "120" })
-      const exit = yield* Effect.exit(
-        Checkout.retrieve(sessionId).pipe(Effect.provide(sdk(server.url))),
-      )
+      const fault: Fault = { _tag: "RateLimited", retryAfter: "120" }
+      server.plan(fault)
+      const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId))
       expect(failureOf(exit)).toMatchObject({
         _tag: "OttuRateLimitedError",
         retryAfter: Duration.seconds(120),
@@ -170,13 +205,12 @@ describe("faults, one by one", () => {
     }).pipe(Effect.scoped),
   )
 
-  it.live("retries stop after two: the third failure is returned", () =>
+  it.effect("retries stop after two: the third failure is returned", () =>
     Effect.gen(function* () {
       const server = yield* faultServer(healthy)
-      server.plan(...Array.from({ length: 3 }, () => ({ _tag: "Status", status: 503 }) as const))
-      const exit = yield* Effect.exit(
-        Checkout.retrieve(sessionId).pipe(Effect.provide(sdk(server.url))),
-      )
+      const fault: Fault = { _tag: "Status", status: 503 }
+      server.plan(fault, fault, fault)
+      const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId))
       expect(failureOf(exit)).toMatchObject({ _tag: "OttuServerError", status: 503 })
       expect(server.received()).toHaveLength(3)
     }).pipe(Effect.scoped),
@@ -216,6 +250,8 @@ const quickFaults: ReadonlyArray<Fault> = [
 const transientTags = new Set(["OttuTransportError", "OttuServerError", "OttuRateLimitedError"])
 
 describe("faults in bulk", () => {
+  // Heavy work, not a wait: some 1,900 exchanges over real sockets take about 10 s on an idle
+  // 2-core machine and several times that under load, so the test gets more than the default.
   it.live(
     "over 1,000 injected faults, no money-moving request without a key arrives twice",
     () =>
@@ -254,8 +290,10 @@ describe("faults in bulk", () => {
           }
         })
         const count = (kind: string) => calls.filter((_, i) => kinds[i % 5] === kind).length
+        // No timeout: these faults answer at once, and a timeout could only strike because the
+        // machine is slow (an OttuTimeoutError that says nothing about the SDK).
         const exits = yield* Effect.all(calls, { concurrency: 16 }).pipe(
-          Effect.provide(sdk(server.url)),
+          Effect.provide(sdk(server.url, Duration.infinity)),
         )
         const received = server.received()
 
@@ -285,50 +323,92 @@ describe("faults in bulk", () => {
         expect(succeeded("read")).toBeGreaterThan(succeeded("moving"))
         expect(succeeded("keyed")).toBeGreaterThan(succeeded("moving"))
       }).pipe(Effect.scoped),
-    30_000,
+    180_000,
   )
 })
 
+/** A child process of the running runtime, killed with the scope if it is still running. */
+const runScript = (script: string, env: Record<string, string>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const runtime = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
+      const args =
+        runtime.Bun !== undefined
+          ? [script]
+          : runtime.Deno !== undefined
+            ? ["run", "-A", script]
+            : ["--import", "tsx", script]
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, ...env, DENO_NO_UPDATE_CHECK: "1" },
+        stdio: ["pipe", "pipe", "inherit"],
+      })
+      let output = ""
+      let exit: { readonly code: number | null } | undefined
+      const waiting = new Set<() => void>()
+      const changed = () => {
+        for (const check of [...waiting]) check()
+      }
+      const when = <A>(ready: () => A | undefined) =>
+        Effect.async<A>((resume) => {
+          const check = () => {
+            const value = ready()
+            if (value === undefined) return
+            waiting.delete(check)
+            resume(Effect.succeed(value))
+          }
+          waiting.add(check)
+          check()
+          return Effect.sync(() => {
+            waiting.delete(check)
+          })
+        })
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+        changed()
+      })
+      child.on("exit", (code) => {
+        exit = { code }
+        changed()
+      })
+      return {
+        /** Writes a line to the child's stdin. */
+        send: (line: string) => child.stdin.write(`${line}\n`),
+        /** Closes the child's stdin. */
+        endInput: () => child.stdin.end(),
+        /** Completes once the child has printed `text`. */
+        printed: (text: string) => when(() => (output.includes(text) ? output : undefined)),
+        /** Completes with the exit code once the child has exited. */
+        exited: when(() => exit),
+        kill: () => {
+          if (exit === undefined) child.kill("SIGKILL")
+        },
+      }
+    }),
+    (child) => Effect.sync(child.kill),
+  )
+
 describe("cancellation", () => {
   it.live(
-    "interrupted calls abort their requests and the process exits promptly",
+    "interrupted calls abort their requests and the process exits on its own",
     () =>
       Effect.gen(function* () {
         const server = yield* faultServer(() => ({ _tag: "StallHeaders" }))
-        const script = fileURLToPath(new URL("./burst.ts", import.meta.url))
-        const runtime = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
-        const [command, ...args] =
-          runtime.Bun !== undefined
-            ? [process.execPath, script]
-            : runtime.Deno !== undefined
-              ? [process.execPath, "run", "-A", script]
-              : [process.execPath, "--import", "tsx", script]
-        const outcome = yield* Effect.async<{
-          readonly code: number | null
-          readonly output: string
-          readonly lingered: number
-        }>((resume) => {
-          const child = spawn(command as string, args, {
-            env: { ...process.env, FAULT_URL: server.url, DENO_NO_UPDATE_CHECK: "1" },
-            stdio: ["ignore", "pipe", "inherit"],
-          })
-          let output = ""
-          let doneAt = 0
-          child.stdout.on("data", (chunk: Buffer) => {
-            output += chunk.toString()
-            if (doneAt === 0 && output.includes("interrupted")) doneAt = Date.now()
-          })
-          const kill = setTimeout(() => child.kill("SIGKILL"), 20_000)
-          child.on("exit", (code) => {
-            clearTimeout(kill)
-            resume(Effect.succeed({ code, output, lingered: Date.now() - doneAt }))
-          })
+        const burst = yield* runScript(fileURLToPath(new URL("./burst.ts", import.meta.url)), {
+          FAULT_URL: server.url,
         })
-        expect(outcome.output).toContain("interrupted 200 calls")
-        expect(outcome.code).toBe(0)
-        expect(outcome.lingered).toBeLessThan(3000)
-        expect(server.received().length).toBeGreaterThan(0)
+        // The server holds all 200 requests before any is interrupted.
+        yield* server.awaitReceived(200)
+        burst.send("interrupt")
+        yield* burst.printed("interrupted 200 calls")
+        // Their connections close while the process still runs: the requests were aborted.
+        yield* server.awaitNoConnections
+        // With stdin closed, nothing is left to keep the process alive: no socket, no timer (the
+        // SDK's timeout there is an hour). A process that does not exit fails the test's timeout.
+        burst.endInput()
+        const { code } = yield* burst.exited
+        expect(code).toBe(0)
+        expect(server.received()).toHaveLength(200)
       }).pipe(Effect.scoped),
-    30_000,
+    60_000,
   )
 })

@@ -2,7 +2,8 @@
  * A real loopback HTTP server that misbehaves on request: resets, stalls, error statuses,
  * throttling, HTML, truncated JSON, wrong content types, huge bodies. It counts what it
  * received, so a test can prove that no money-moving request without a `Tracking-Key` arrived
- * twice.
+ * twice, and lets a test wait for what happened to it (requests received, connections closed)
+ * instead of for time to pass.
  *
  * @module
  */
@@ -42,6 +43,10 @@ export interface FaultServer {
   readonly plan: (...faults: ReadonlyArray<Fault>) => void
   readonly received: () => ReadonlyArray<Received>
   readonly reset: () => void
+  /** Completes once the server has received `count` requests in all (at once if it has). */
+  readonly awaitReceived: (count: number) => Effect.Effect<void>
+  /** Completes once no connection to the server is open (at once if none is). */
+  readonly awaitNoConnections: Effect.Effect<void>
 }
 
 const send = (res: ServerResponse, status: number, type: string, body: string) => {
@@ -110,6 +115,24 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
       const planned: Array<Fault> = []
       const log: Array<Received> = []
       const sockets = new Set<Socket>()
+      /** Checks of the waiting effects, run after every request received and connection closed. */
+      const waiting = new Set<() => void>()
+      const changed = () => {
+        for (const check of [...waiting]) check()
+      }
+      const when = (holds: () => boolean) =>
+        Effect.async<void>((resume) => {
+          const check = () => {
+            if (!holds()) return
+            waiting.delete(check)
+            resume(Effect.void)
+          }
+          waiting.add(check)
+          check()
+          return Effect.sync(() => {
+            waiting.delete(check)
+          })
+        })
       const server = createServer((req, res) => {
         const chunks: Array<Buffer> = []
         req.on("data", (chunk: Buffer) => chunks.push(chunk))
@@ -125,11 +148,15 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
           }
           log.push(received)
           answer(planned.shift() ?? fallback(received), req, res)
+          changed()
         })
       })
       server.on("connection", (socket) => {
         sockets.add(socket)
-        socket.on("close", () => sockets.delete(socket))
+        socket.on("close", () => {
+          sockets.delete(socket)
+          changed()
+        })
       })
       server.listen(0, "127.0.0.1", () =>
         resume(
@@ -143,6 +170,8 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
               planned.length = 0
               log.length = 0
             },
+            awaitReceived: (count) => when(() => log.length >= count),
+            awaitNoConnections: when(() => sockets.size === 0),
             close: () =>
               new Promise<void>((done) => {
                 for (const socket of sockets) socket.destroy()
