@@ -5,9 +5,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime } from "effect"
 import * as fc from "fast-check"
-import type { StoredCheckout } from "../src/CheckoutStore.ts"
 import { accepts } from "../src/CheckoutStore/ordering.ts"
 import { factsOf, merge } from "../src/CheckoutStore/records.ts"
+import type { StoredCheckout } from "../src/CheckoutStore.ts"
 
 const states = [
   "created",

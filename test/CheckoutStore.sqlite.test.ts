@@ -12,9 +12,9 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Statement from "@effect/sql/Statement"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Exit, Layer, Option, Stream } from "effect"
-import { CheckoutStore } from "../src/index.ts"
 import * as SqliteClient from "../src/CheckoutStore/sqliteClient.ts"
 import { runtimeDriver } from "../src/CheckoutStore/sqliteDriver.ts"
+import { CheckoutStore } from "../src/index.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "effect-ottu-sqlite-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
