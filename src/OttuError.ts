@@ -430,15 +430,35 @@ const webhookErrors = [OttuWebhookSignatureError, OttuWebhookDecodeError] as con
  */
 export type OttuWebhookError = InstanceType<(typeof webhookErrors)[number]>
 
+/**
+ * A control call of the embedded sandbox refused (`OttuSandbox.pay`): an unknown session, a
+ * gateway that is not the session's, a state that takes no such attempt, a card that cannot be
+ * saved.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SandboxControlError extends Schema.TaggedError<SandboxControlError>()(
+  "SandboxControlError",
+  { message: Schema.String },
+) {}
+
 // ---------------------------------------------------------------------------------------------
 // Every error
 // ---------------------------------------------------------------------------------------------
 
-const allErrors = [...stepErrors, OttuFlowError, ...webhookErrors, OttuStoreError] as const
+const allErrors = [
+  ...stepErrors,
+  OttuFlowError,
+  ...webhookErrors,
+  OttuStoreError,
+  SandboxControlError,
+] as const
 
 /**
  * Every error of the SDK: those of the calls to Ottu ({@link OttuCallError}), of money-moving
- * calls and autoflows, of webhook verification, and of the checkout store.
+ * calls and autoflows, of webhook verification, of the checkout store, and of the sandbox's
+ * controls.
  *
  * @since 0.1.0
  * @category errors

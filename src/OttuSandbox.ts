@@ -27,6 +27,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
+import type { SandboxControlError } from "./OttuError.ts"
 import { clientOf } from "./OttuSandbox/client.ts"
 import { type Delivery, dispatch, makeCourier, type Webhooks } from "./OttuSandbox/delivery.ts"
 import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
@@ -35,6 +36,14 @@ import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
 import { type Env, makeState, SandboxEnv, type SandboxEvent } from "./OttuSandbox/state.ts"
 
+/**
+ * `SandboxControlError`: a control call the sandbox refuses (unknown session, foreign gateway, a
+ * state that takes no such attempt, a card that cannot be saved).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export { SandboxControlError } from "./OttuError.ts"
 /**
  * The outcome of one webhook delivery: `Delivery`.
  *
@@ -83,14 +92,6 @@ export type {
  * @category control
  */
 export type { PayOptions } from "./OttuSandbox/payments.ts"
-/**
- * `SandboxControlError`: a control call the sandbox refuses (unknown session, foreign gateway, a
- * state that takes no such attempt, a card that cannot be saved).
- *
- * @since 0.1.0
- * @category errors
- */
-export { SandboxControlError } from "./OttuSandbox/payments.ts"
 /**
  * A session as {@link session} shows it: `SessionSnapshot`, with its `ChildSnapshot`s.
  *
@@ -161,7 +162,7 @@ export interface Service {
   readonly pay: (
     sessionId: string,
     options?: Payments.PayOptions,
-  ) => Effect.Effect<PaymentPayload, Payments.SandboxControlError>
+  ) => Effect.Effect<PaymentPayload, SandboxControlError>
   /** See {@link session}. */
   readonly session: (sessionId: string) => Effect.Effect<Option.Option<SessionSnapshot>>
   /** See {@link events}. */
@@ -354,7 +355,7 @@ export const layer: {
 export const pay = (
   sessionId: string,
   options: Payments.PayOptions = {},
-): Effect.Effect<PaymentPayload, Payments.SandboxControlError, OttuSandbox> =>
+): Effect.Effect<PaymentPayload, SandboxControlError, OttuSandbox> =>
   Effect.flatMap(OttuSandbox, (sandbox) => sandbox.pay(sessionId, options))
 
 /**

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Schema } from "effect"
-import { CheckoutStore, OttuError } from "../src/index.ts"
+import { CheckoutStore, OttuError, OttuSandbox, Webhook } from "../src/index.ts"
 
 const call = { method: "GET", path: "/b/checkout/v1/pymt-txn/{session_id}/" }
 const answer = { ...call, status: 400, body: {} }
@@ -39,6 +39,7 @@ const every: ReadonlyArray<OttuError.OttuError> = [
   new OttuError.OttuWebhookSignatureError({ reason: "mismatch" }),
   new OttuError.OttuWebhookDecodeError({ reason: "not an event" }),
   new OttuError.OttuStoreError({ operation: "save", reason: "disk full" }),
+  new OttuError.SandboxControlError({ message: "Not found." }),
 ]
 
 describe("isOttuError", () => {
@@ -74,6 +75,12 @@ describe("isOttuError", () => {
 describe("error classes", () => {
   it("the store's error is the one CheckoutStore exports", () => {
     expect(OttuError.OttuStoreError).toBe(CheckoutStore.OttuStoreError)
+  })
+
+  it("the sandbox's and the webhook errors are the ones their modules export", () => {
+    expect(OttuError.SandboxControlError).toBe(OttuSandbox.SandboxControlError)
+    expect(OttuError.OttuWebhookSignatureError).toBe(Webhook.OttuWebhookSignatureError)
+    expect(OttuError.OttuWebhookDecodeError).toBe(Webhook.OttuWebhookDecodeError)
   })
 
   it("OttuServerError carries an optional retryAfter, like OttuRateLimitedError", () => {

@@ -7,12 +7,12 @@
  * @internal
  */
 import * as Clock from "effect/Clock"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
 import * as Option from "effect/Option"
 import type * as Ref from "effect/Ref"
+import { SandboxControlError } from "../OttuError.ts"
 import { saveCard } from "./cards.ts"
 import { gatewayOf } from "./gateways.ts"
 import { cardToken, referenceNumber } from "./ids.ts"
@@ -55,17 +55,6 @@ export interface PayOptions {
    */
   readonly multiple_attempts?: boolean
 }
-
-/**
- * A control call the sandbox refuses: an unknown session, a gateway that is not the session's,
- * a state that takes no such attempt, a card that cannot be saved.
- *
- * @since 0.1.0
- * @category errors
- */
-export class SandboxControlError extends Data.TaggedError("SandboxControlError")<{
-  readonly message: string
-}> {}
 
 /** The session after `attempt`: its new state (§12.3) and the attempt appended. */
 export const withAttempt = (
