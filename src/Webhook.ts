@@ -135,23 +135,24 @@ const signedWith = (
 ): boolean =>
   equalInConstantTime(hmacSha256Hex(secret, messageOf(payload, scheme, literal)), signature)
 
-/** The signature check shared by {@link verifySignature} and {@link verify}. */
-const signatureMatches = (
+/**
+ * The scheme whose signature `signature` is, or undefined: the check shared by
+ * {@link verifySignature} and {@link verify}.
+ */
+const matchingScheme = (
   payload: unknown,
   signature: unknown,
   key: unknown,
   literal?: NumberLiteral,
-): boolean => {
+): Scheme | undefined => {
   const secret = keyText(key)
-  if (!isPayload(payload) || typeof signature !== "string" || signature.length !== 64) return false
-  if (secret === undefined || secret === "") return false
+  if (!isPayload(payload) || typeof signature !== "string" || signature.length !== 64) return
+  if (secret === undefined || secret === "") return
   try {
-    return (
-      signedWith("standard", payload, signature, secret, literal) ||
-      signedWith("subscription", payload, signature, secret, literal)
-    )
+    if (signedWith("standard", payload, signature, secret, literal)) return "standard"
+    if (signedWith("subscription", payload, signature, secret, literal)) return "subscription"
   } catch {
-    return false
+    return
   }
 }
 
@@ -176,7 +177,7 @@ const signatureMatches = (
  * @category signatures
  */
 export const verifySignature = (payload: unknown, signature: unknown, key: Key): boolean =>
-  signatureMatches(payload, signature, key)
+  matchingScheme(payload, signature, key) !== undefined
 
 // ---------------------------------------------------------------------------------------------
 // Events
@@ -347,6 +348,64 @@ const describe = (error: ParseResult.ParseError): string => {
 }
 
 /**
+ * An authentic event and the scheme its signature was made with, which says what the signature
+ * covers: the 18 {@link standardFields} only (not `session_id`, `customer_id`, `token`,
+ * `agreement`, `payment_type` nor `timestamp_utc`), or the 26 {@link subscriptionFields}
+ * (`session_id`, `payment_type`, `agreement.id` and `token.token`, `token.customer_id`,
+ * `token.pg_code` among them). Anything outside the scheme's fields could have been changed by
+ * whoever replays a captured body: see `CheckoutStore` for how the store guards against that.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Verified {
+  readonly event: Event
+  readonly scheme: Scheme
+}
+
+/**
+ * {@link verify}, telling also which scheme signed the body (see {@link Verified}).
+ *
+ * @example
+ * ```ts
+ * import { Either } from "effect"
+ * import { Webhook } from "effect-ottu"
+ *
+ * const result = Webhook.verifyScheme(await request.text(), webhookKey)
+ * if (Either.isRight(result) && result.right.scheme === "subscription") {
+ *   // token.token, token.customer_id and agreement.id are signed
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const verifyScheme = (
+  body: unknown,
+  key: Key,
+): Either.Either<Verified, OttuWebhookError> => {
+  const parsed = payloadOf(body)
+  if (parsed === undefined) {
+    return Either.left(new OttuWebhookSignatureError({ reason: "malformed" }))
+  }
+  const signature = parsed.payload.signature
+  if (typeof signature !== "string" || signature === "") {
+    return Either.left(new OttuWebhookSignatureError({ reason: "missing" }))
+  }
+  const scheme = matchingScheme(parsed.payload, signature, key, parsed.literal)
+  if (scheme === undefined) {
+    return Either.left(new OttuWebhookSignatureError({ reason: "mismatch" }))
+  }
+  const payload = parsed.payload
+  const decoded: Either.Either<Event, ParseResult.ParseError> =
+    payload.txn === undefined ? decodePayment(payload) : decodeOperation(payload)
+  return Either.map(
+    Either.mapLeft(decoded, (error) => new OttuWebhookDecodeError({ reason: describe(error) })),
+    (event) => ({ event, scheme }),
+  )
+}
+
+/**
  * Verifies a webhook body and decodes its event. `body` is the request body's JSON text (numbers
  * then sign exactly as Ottu's Python does) or the already parsed object (a JSON or form body).
  * The signature is checked first, as {@link verifySignature} does; only an authentic body is
@@ -370,20 +429,5 @@ const describe = (error: ParseResult.ParseError): string => {
  * @since 0.1.0
  * @category verification
  */
-export const verify = (body: unknown, key: Key): Either.Either<Event, OttuWebhookError> => {
-  const parsed = payloadOf(body)
-  if (parsed === undefined) {
-    return Either.left(new OttuWebhookSignatureError({ reason: "malformed" }))
-  }
-  const signature = parsed.payload.signature
-  if (typeof signature !== "string" || signature === "") {
-    return Either.left(new OttuWebhookSignatureError({ reason: "missing" }))
-  }
-  if (!signatureMatches(parsed.payload, signature, key, parsed.literal)) {
-    return Either.left(new OttuWebhookSignatureError({ reason: "mismatch" }))
-  }
-  const payload = parsed.payload
-  const decoded: Either.Either<Event, ParseResult.ParseError> =
-    payload.txn === undefined ? decodePayment(payload) : decodeOperation(payload)
-  return Either.mapLeft(decoded, (error) => new OttuWebhookDecodeError({ reason: describe(error) }))
-}
+export const verify = (body: unknown, key: Key): Either.Either<Event, OttuWebhookError> =>
+  Either.map(verifyScheme(body, key), (verified) => verified.event)

@@ -32,7 +32,7 @@ export interface Options<E, R> {
    * the delivery as failed); a defect answers 500. Ottu may deliver an event more than once, so
    * make it idempotent.
    */
-  readonly handler: (event: Webhook.Event) => Effect.Effect<void, E, R>
+  readonly handler: (event: Webhook.Event, delivery: Delivery) => Effect.Effect<void, E, R>
   /** The webhook HMAC key. When absent or empty, `OTTU_WEBHOOK_KEY` is read (see {@link keyConfig}). */
   readonly key?: Webhook.Key | undefined
   /** The largest body accepted, in bytes; a larger one answers 413 unread. Default 1 MiB. */
@@ -42,6 +42,17 @@ export interface Options<E, R> {
    * `redirect_url`; 201 counts as delivered too but keeps the payer on Ottu's summary page.
    */
   readonly successStatus?: 200 | 201 | undefined
+}
+
+/**
+ * What the receiver knows about a delivery besides its event: the `scheme` its signature was made
+ * with, which says which of the event's fields are signed (see `Webhook.Verified`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Delivery {
+  readonly scheme: Webhook.Scheme
 }
 
 /**
@@ -168,7 +179,7 @@ export const make = <E, R>(
         }
         const bytes = yield* readBody(request, limit)
         if (bytes === undefined) return answer(413, "Request body too large")
-        const verified = Webhook.verify(bodyValue(request, bytes), key)
+        const verified = Webhook.verifyScheme(bodyValue(request, bytes), key)
         if (Either.isLeft(verified)) {
           const error = verified.left
           yield* Effect.logWarning(`Ottu webhook refused: ${error.message}`)
@@ -176,12 +187,13 @@ export const make = <E, R>(
             ? answer(401, "Unable to verify signature")
             : answer(400, "Invalid webhook event")
         }
-        const event = verified.right
+        const { event, scheme } = verified.right
         yield* Effect.annotateCurrentSpan({
           "ottu.event": event._tag,
           "ottu.session_id": event.session_id,
+          "ottu.scheme": scheme,
         })
-        return yield* options.handler(event).pipe(
+        return yield* options.handler(event, { scheme }).pipe(
           Effect.as(success),
           Effect.catchAll((error) =>
             Effect.as(

@@ -503,6 +503,29 @@ describe("events", () => {
     })
   })
 
+  it("verifyScheme tells which scheme signed the body", () => {
+    const standardBody = signed(paymentExample, key)
+    expect(Either.getOrThrow(Webhook.verifyScheme(standardBody, key)).scheme).toBe("standard")
+    const autopay = {
+      ...paymentExample,
+      payment_type: "auto_debit",
+      agreement: { id: "agreement-1" },
+      token: { token: "9923965822244314", customer_id: "Example", pg_code: "credit-card" },
+    }
+    const subscriptionBody = {
+      ...autopay,
+      signature: Webhook.signatureOf(autopay, key, "subscription"),
+    }
+    const verified = Either.getOrThrow(Webhook.verifyScheme(subscriptionBody, key))
+    expect(verified.scheme).toBe("subscription")
+    expect(verified.event.session_id).toBe(paymentExample.session_id)
+    // The standard scheme does not sign the token: changing it keeps a standard body authentic.
+    const planted = { ...standardBody, token: { token: "attacker-card" } }
+    expect(Either.getOrThrow(Webhook.verifyScheme(planted, key)).scheme).toBe("standard")
+    const replanted = { ...subscriptionBody, token: { ...autopay.token, token: "attacker-card" } }
+    expect(Either.isLeft(Webhook.verifyScheme(replanted, key))).toBe(true)
+  })
+
   it("fails with a signature error before looking at the content", () => {
     const reasonOf = (body: unknown) => {
       const result = Webhook.verify(body, key)
