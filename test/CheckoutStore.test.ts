@@ -328,7 +328,9 @@ for (const backend of backends) {
             paymentEvent(id, { timestamp_utc: "2026-11-27 09:30:00" }),
           )
           expect(renotified.outcome).toBe("duplicate")
-          const attempt = yield* CheckoutStore.record(paymentEvent(id, { reference_number: "REF-2" }))
+          const attempt = yield* CheckoutStore.record(
+            paymentEvent(id, { reference_number: "REF-2" }),
+          )
           expect(attempt.outcome).toBe("applied")
           expect(attempt.key).not.toBe(first.key)
           expect(yield* CheckoutStore.events(id)).toHaveLength(2)
@@ -545,7 +547,10 @@ for (const backend of backends) {
               CheckoutStore.record(delivered(paymentPayload(failing), "subscription"), {
                 scheme: "subscription",
                 within: (recorded) =>
-                  Effect.zipRight(mark("shipped")(recorded), Effect.fail("after the write" as const)),
+                  Effect.zipRight(
+                    mark("shipped")(recorded),
+                    Effect.fail("after the write" as const),
+                  ),
               }),
             )
             expect(failureOf(exit)).toBe("after the write")

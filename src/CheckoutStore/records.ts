@@ -9,7 +9,7 @@
 import type * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import type * as Webhook from "../Webhook.ts"
-import type { Answer, Outcome, RecordOptions, SavedToken, StoredCheckout } from "./model.ts"
+import type { Outcome, RecordOptions, SavedToken, StoredCheckout } from "./model.ts"
 import { accepts } from "./ordering.ts"
 
 /** The columns a document fills; absent, `null` and `""` say nothing. */
@@ -96,7 +96,9 @@ export const eventFacts = (event: Webhook.Event, scheme: Webhook.Scheme): Facts 
 }
 
 /** A non-negative decimal string as an integer and its scale (`"10.50"` is `1050n`, 2). */
-const decimal = (value: string | null): { readonly units: bigint; readonly scale: number } | null => {
+const decimal = (
+  value: string | null,
+): { readonly units: bigint; readonly scale: number } | null => {
   const match = value === null ? null : /^(\d+)(?:\.(\d+))?$/.exec(value)
   if (match === null) return null
   const fraction = match[2] ?? ""

@@ -88,7 +88,8 @@ export const signedBody = (
 export const verified = (
   payload: Readonly<Record<string, unknown>>,
   scheme: Webhook.Scheme = "standard",
-): Webhook.Verified => Either.getOrThrow(Webhook.verifyScheme(signedBody(payload, scheme), webhookKey))
+): Webhook.Verified =>
+  Either.getOrThrow(Webhook.verifyScheme(signedBody(payload, scheme), webhookKey))
 
 /** A webhook body as Ottu would sign it, verified and decoded as the receiver does. */
 export const delivered = (
