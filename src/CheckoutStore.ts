@@ -10,13 +10,15 @@
  * - {@link layerSqlite}: the embedded default, the runtime's own SQLite in a file (WAL mode).
  * - {@link tracking}: every checkout the SDK touches is saved, and the auto-debit autoflow finds
  *   its token in the store.
- * - {@link handler}: the webhook receiver's handler that records and applies each event.
+ * - {@link handler}: the webhook receiver's handler that records and applies each event, or in
+ *   confirm mode applies Ottu's own answer about its checkout.
  *
  * **What is stored.** A checkout per session id: `type`, `payment_type`, `amount` (a decimal
  * string, never a float), `currency_code`, `state`, `customer_id`, `order_no`, `agreement_id`,
  * the saved card (`token.token` and `token.pg_code` as values, with when it was first seen), the
  * last document applied as JSON, a revision counter and timestamps. Each webhook event: its key,
- * session id, link to its checkout, kind, outcome, payload and reception time.
+ * session id, link to its checkout, kind, outcome (and the reason of a refusal), payload and
+ * reception time.
  *
  * **Ordering rule.** Answers and webhooks can arrive late or out of order. A document (an SDK
  * answer or a payment event) moves the checkout only if its state can follow the stored one in
@@ -37,14 +39,48 @@
  * its state, amount and payload and takes only the details it lacked (a saved card, the
  * customer, the agreement). Operation events (capture, refund, void) do not carry the parent's
  * new state: they are recorded and linked, and the state follows from the next payment event or
- * read of the checkout (which {@link tracking} does after every operation). A payment event for
- * a session the store does not know creates its checkout; an operation event for one is recorded
- * unlinked.
+ * read of the checkout (which {@link tracking} does after every operation, and confirm mode
+ * after every event).
  *
- * **Deduplication.** An event's key is the SHA-256 of its payload as canonical JSON (sorted
- * keys, `signature` and `timestamp_utc` included). Ottu's retries resend the same body, so they
- * share the key and are recorded and applied once; a re-notification from the dashboard has a new
- * `timestamp_utc` and is a new event (it brings the state already stored).
+ * **Trust.** A webhook's signature covers some of its fields only. The standard scheme (every
+ * regular webhook) signs 18 fields — `amount`, `currency_code`, `order_no`, `state`, `result`,
+ * `reference_number`, the gateway and the customer's contact fields — and **not** `session_id`,
+ * `customer_id`, `payment_type`, `agreement`, `token` or `timestamp_utc`; its message has no
+ * separators, so text can even be moved from one signed field to the next. The subscription
+ * scheme (tokenizing and auto-debit payments of newer instances) also signs `session_id`,
+ * `payment_type`, `agreement.id` and `token.token`, `token.customer_id`, `token.pg_code`. Whoever
+ * captured one genuine body can replay it with any unsigned field changed, so the store:
+ *
+ * - **cross-checks** every event against the checkout of its session before applying it: a
+ *   payment event's signed `order_no`, `currency_code` and `amount` must be the stored
+ *   checkout's; an operation event's `order_no` must be its parent's, its `amount` (which may
+ *   be partial) positive and no larger than the parent's, and a `currency_code` if sent the
+ *   parent's. Amounts compare as decimals (`"10.000"` = `"10"` = `10.0`); a field with a value
+ *   on one side only (absent, `null` and `""` being no value) is a mismatch. An event that fails
+ *   is **refused**: recorded with its payload and the reason, the checkout untouched;
+ * - refuses an event about a session it does not know, unless it is a payment event signed with
+ *   the subscription scheme (which signs the session): a standard-scheme body with a forged
+ *   `session_id` must not create a paid checkout. Checkouts made outside the SDK, or without
+ *   {@link tracking}, are known only in confirm mode;
+ * - applies only what the scheme signs: a standard-scheme event moves the state and the signed
+ *   fields and never sets `type`, `payment_type`, `customer_id`, the agreement or the saved card;
+ *   a subscription-scheme event also sets `payment_type`, the agreement and the card, whose
+ *   customer is the signed `token.customer_id`. So a card becomes an auto-debit card only from a
+ *   subscription-scheme event, or in confirm mode when Ottu lists it among the customer's saved
+ *   cards (`Cards.list`).
+ *
+ * Cross-checks cannot tell apart two checkouts with the same order number, amount and currency:
+ * keep order numbers unique, or use confirm mode ({@link handler}), which applies Ottu's answer
+ * (`Checkout.retrieve`) instead of the body and makes every one of these rules moot.
+ *
+ * **Deduplication.** An event's key is the SHA-256 of its kind, its session id and its
+ * `signature` — an HMAC of exactly the signed fields. Ottu's retries resend the same body, and a
+ * re-notification from the dashboard differs only in the unsigned `timestamp_utc`: both are the
+ * event already recorded, as is any replay that changes only unsigned fields (junk fields
+ * included), so they are recorded and applied once. A new attempt or a new operation has its own
+ * `reference_number` (signed), so two genuine partial refunds of one payment are two events even
+ * with the same amount. The same body under another session id is another event (then refused by
+ * the cross-checks). An event without a signature (built by hand) is keyed by its whole payload.
  *
  * **Concurrency.** Recording an event — inserting it, merging it into its checkout, and the
  * optional `within` effect — is one transaction, serialised per session: on PostgreSQL by a row
