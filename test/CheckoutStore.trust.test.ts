@@ -241,9 +241,7 @@ for (const backend of backends) {
                 webhookKey,
               ),
             )
-            const { outcome } = yield* CheckoutStore.record(replay.event, {
-              scheme: replay.scheme,
-            })
+            const { outcome } = yield* CheckoutStore.record(replay.event)
             outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
           }
           expect(Object.fromEntries(outcomes)).toEqual({ applied: 1, duplicate: 499 })
