@@ -23,7 +23,7 @@ import {
   type StoredCheckout,
   type StoredEvent,
 } from "./model.ts"
-import { decide, eventKey, eventPayload, factsOf, merge } from "./records.ts"
+import { decide, eventKey, eventPayload, factsOf, merge, type Trust } from "./records.ts"
 
 interface State {
   readonly checkouts: HashMap.HashMap<string, StoredCheckout>
@@ -39,7 +39,7 @@ const now = Effect.map(Clock.currentTimeMillis, DateTime.unsafeMake)
 const apply = (
   state: State,
   event: Webhook.Event,
-  options: RecordOptions<unknown, unknown>,
+  options: Trust,
   key: string,
   at: DateTime.Utc,
 ): readonly [Recorded, State] => {

@@ -226,6 +226,9 @@ const pickDetails = (first: Details, second: Details | null): Details => {
   return out as unknown as Details
 }
 
+/** What decides how far an event is trusted: its signing scheme, and Ottu's answer if confirmed. */
+export type Trust = Pick<RecordOptions<never, never>, "scheme" | "confirmed">
+
 /** What the store does with a webhook event, decided before anything is written. */
 export interface Decision {
   readonly outcome: Exclude<Outcome, "duplicate">
@@ -257,7 +260,7 @@ const applying = (merged: Merged): Decision => ({
  */
 export const decide = (
   event: Webhook.Event,
-  options: RecordOptions<unknown, unknown>,
+  options: Trust,
   current: StoredCheckout | null,
   now: DateTime.Utc,
 ): Decision => {
