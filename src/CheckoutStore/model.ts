@@ -51,11 +51,13 @@ export interface StoredCheckout {
 /**
  * What the store did with a webhook event:
  *
- * - `applied`: a payment event moved the checkout (or created it);
- * - `stale`: a payment event whose state cannot follow the stored one (it arrived late): the
+ * - `applied`: a payment event moved the checkout (or created it); in confirm mode, any event
+ *   whose checkout Ottu's answer moved (or created);
+ * - `stale`: a payment event (in confirm mode, Ottu's answer) whose state cannot follow the
+ *   stored one (it arrived late): the
  *   checkout keeps its state, amount and payload, and only takes the details it lacked (a
  *   saved card, the customer, the agreement);
- * - `recorded`: an operation event; the parent checkout is not changed, since the event does not
+ * - `recorded`: an operation event outside confirm mode; the parent checkout is not changed, since the event does not
  *   say its new state (a payment webhook or a re-read does);
  * - `refused`: the event failed a cross-check (it cannot be about that checkout: see
  *   `CheckoutStore` on trust), or names a session the store (or, in confirm mode, Ottu) does not
