@@ -2,8 +2,11 @@
  * Webhook receiver with persistence: serves `WebhookReceiver` on this runtime's own server
  * (`Deno.serve`, `Bun.serve`, or Node through `@effect/platform-node`), creates a checkout on the
  * sandbox with `webhook_url` pointing at it, pays it, and prints the verified event the sandbox
- * delivered and the stored checkout moving from `created` to `paid`. Checkouts and events are
- * stored in a local SQLite file (`OTTU_DATABASE`, default `webhook-example.sqlite`).
+ * delivered and the stored checkout moving from `created` to `paid`. The receiver runs the store's
+ * handler in confirm mode: each webhook is only a notification, and the checkout Ottu answers
+ * (`Checkout.retrieve`) is what is applied, so no unsigned field of a body is trusted. Checkouts
+ * and events are stored in a local SQLite file (`OTTU_DATABASE`, default
+ * `webhook-example.sqlite`).
  *
  * The key is `OTTU_WEBHOOK_KEY` when set, an example key otherwise. Against a real instance
  * (`OTTU_*` set), Ottu must be able to reach the receiver's URL.
@@ -12,6 +15,7 @@
  *   bun examples/webhook-server.ts
  *   npx tsx examples/webhook-server.ts
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
@@ -21,7 +25,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import { Checkout, CheckoutStore, type Webhook, WebhookReceiver } from "../src/index.ts"
+import {
+  Checkout,
+  CheckoutStore,
+  type OttuConfig,
+  type Webhook,
+  WebhookReceiver,
+} from "../src/index.ts"
 import { customerPays, OttuLive, run, webhookKey } from "./ottu.ts"
 
 type Handler = (request: Request) => Promise<Response>
@@ -47,7 +57,7 @@ const { Bun, Deno } = globalThis as Runtimes
 /** A web handler served until the scope closes; the URL it listens on. */
 const serveWeb = (
   listen: (handler: Handler) => { readonly port: number; readonly close: () => Promise<void> },
-  options: WebhookReceiver.Options<never, never>,
+  options: WebhookReceiver.Options<unknown, never>,
 ): Effect.Effect<string, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.sync(() => {
@@ -58,7 +68,7 @@ const serveWeb = (
   ).pipe(Effect.map(({ server }) => `http://127.0.0.1:${server.port}/ottu/webhook`))
 
 /** The receiver as an `HttpApp` on `@effect/platform-node`'s server, until the scope closes. */
-const serveNode = (options: WebhookReceiver.Options<never, never>) =>
+const serveNode = (options: WebhookReceiver.Options<unknown, never>) =>
   Effect.gen(function* () {
     const { NodeHttpServer } = yield* Effect.promise(() => import("@effect/platform-node"))
     const { createServer } = yield* Effect.promise(() => import("node:http"))
@@ -73,7 +83,7 @@ const serveNode = (options: WebhookReceiver.Options<never, never>) =>
   })
 
 /** Serves the receiver with the running runtime's own server; returns its URL. */
-const serveReceiver = (options: WebhookReceiver.Options<never, never>) => {
+const serveReceiver = (options: WebhookReceiver.Options<unknown, never>) => {
   if (Deno !== undefined) {
     return serveWeb((handler) => {
       const abort = new AbortController()
@@ -106,16 +116,20 @@ const databasePath = Config.string("OTTU_DATABASE").pipe(
 
 const program = Effect.gen(function* () {
   const key = yield* webhookKey
-  const store = yield* CheckoutStore.CheckoutStore
+  // The store, and the SDK's configuration and client with which confirm mode reads Ottu.
+  const services = yield* Effect.context<
+    CheckoutStore.CheckoutStore | OttuConfig.OttuConfig | HttpClient.HttpClient
+  >()
+  const confirm = CheckoutStore.handler({ confirm: true })
   const received = yield* Deferred.make<Webhook.Event>()
   const url = yield* serveReceiver({
     key,
-    // Every verified event is recorded and applied to its stored checkout in one transaction.
-    handler: (event) =>
-      CheckoutStore.handler()(event).pipe(
-        Effect.provideService(CheckoutStore.CheckoutStore, store),
+    // Every verified event is checked against Ottu's answer about its checkout, recorded, and
+    // that answer applied to the stored checkout in one transaction. A refused event answers 400.
+    handler: (event, delivery) =>
+      confirm(event, delivery).pipe(
+        Effect.provide(services),
         Effect.zipRight(Deferred.succeed(received, event)),
-        Effect.orDie,
       ),
   })
   const runtime = Deno !== undefined ? "Deno.serve" : Bun !== undefined ? "Bun.serve" : "Node"

@@ -10,13 +10,15 @@
  * - {@link layerSqlite}: the embedded default, the runtime's own SQLite in a file (WAL mode).
  * - {@link tracking}: every checkout the SDK touches is saved, and the auto-debit autoflow finds
  *   its token in the store.
- * - {@link handler}: the webhook receiver's handler that records and applies each event.
+ * - {@link handler}: the webhook receiver's handler that records and applies each event, or in
+ *   confirm mode applies Ottu's own answer about its checkout.
  *
  * **What is stored.** A checkout per session id: `type`, `payment_type`, `amount` (a decimal
  * string, never a float), `currency_code`, `state`, `customer_id`, `order_no`, `agreement_id`,
  * the saved card (`token.token` and `token.pg_code` as values, with when it was first seen), the
  * last document applied as JSON, a revision counter and timestamps. Each webhook event: its key,
- * session id, link to its checkout, kind, outcome, payload and reception time.
+ * session id, link to its checkout, kind, outcome (and the reason of a refusal), payload and
+ * reception time.
  *
  * **Ordering rule.** Answers and webhooks can arrive late or out of order. A document (an SDK
  * answer or a payment event) moves the checkout only if its state can follow the stored one in
@@ -37,14 +39,48 @@
  * its state, amount and payload and takes only the details it lacked (a saved card, the
  * customer, the agreement). Operation events (capture, refund, void) do not carry the parent's
  * new state: they are recorded and linked, and the state follows from the next payment event or
- * read of the checkout (which {@link tracking} does after every operation). A payment event for
- * a session the store does not know creates its checkout; an operation event for one is recorded
- * unlinked.
+ * read of the checkout (which {@link tracking} does after every operation, and confirm mode
+ * after every event).
  *
- * **Deduplication.** An event's key is the SHA-256 of its payload as canonical JSON (sorted
- * keys, `signature` and `timestamp_utc` included). Ottu's retries resend the same body, so they
- * share the key and are recorded and applied once; a re-notification from the dashboard has a new
- * `timestamp_utc` and is a new event (it brings the state already stored).
+ * **Trust.** A webhook's signature covers some of its fields only. The standard scheme (every
+ * regular webhook) signs 18 fields — `amount`, `currency_code`, `order_no`, `state`, `result`,
+ * `reference_number`, the gateway and the customer's contact fields — and **not** `session_id`,
+ * `customer_id`, `payment_type`, `agreement`, `token` or `timestamp_utc`; its message has no
+ * separators, so text can even be moved from one signed field to the next. The subscription
+ * scheme (tokenizing and auto-debit payments of newer instances) also signs `session_id`,
+ * `payment_type`, `agreement.id` and `token.token`, `token.customer_id`, `token.pg_code`. Whoever
+ * captured one genuine body can replay it with any unsigned field changed, so the store:
+ *
+ * - **cross-checks** every event against the checkout of its session before applying it: a
+ *   payment event's signed `order_no`, `currency_code` and `amount` must be the stored
+ *   checkout's; an operation event's `order_no` must be its parent's, its `amount` (which may
+ *   be partial) positive and no larger than the parent's, and a `currency_code` if sent the
+ *   parent's. Amounts compare as decimals (`"10.000"` = `"10"` = `10.0`); a field with a value
+ *   on one side only (absent, `null` and `""` being no value) is a mismatch. An event that fails
+ *   is **refused**: recorded with its payload and the reason, the checkout untouched;
+ * - refuses an event about a session it does not know, unless it is a payment event signed with
+ *   the subscription scheme (which signs the session): a standard-scheme body with a forged
+ *   `session_id` must not create a paid checkout. Checkouts made outside the SDK, or without
+ *   {@link tracking}, are known only in confirm mode;
+ * - applies only what the scheme signs: a standard-scheme event moves the state and the signed
+ *   fields and never sets `type`, `payment_type`, `customer_id`, the agreement or the saved card;
+ *   a subscription-scheme event also sets `payment_type`, the agreement and the card, whose
+ *   customer is the signed `token.customer_id`. So a card becomes an auto-debit card only from a
+ *   subscription-scheme event, or in confirm mode when Ottu lists it among the customer's saved
+ *   cards (`Cards.list`).
+ *
+ * Cross-checks cannot tell apart two checkouts with the same order number, amount and currency:
+ * keep order numbers unique, or use confirm mode ({@link handler}), which applies Ottu's answer
+ * (`Checkout.retrieve`) instead of the body and makes every one of these rules moot.
+ *
+ * **Deduplication.** An event's key is the SHA-256 of its kind, its session id and its
+ * `signature` — an HMAC of exactly the signed fields. Ottu's retries resend the same body, and a
+ * re-notification from the dashboard differs only in the unsigned `timestamp_utc`: both are the
+ * event already recorded, as is any replay that changes only unsigned fields (junk fields
+ * included), so they are recorded and applied once. A new attempt or a new operation has its own
+ * `reference_number` (signed), so two genuine partial refunds of one payment are two events even
+ * with the same amount. The same body under another session id is another event (then refused by
+ * the cross-checks). An event without a signature (built by hand) is keyed by its whole payload.
  *
  * **Concurrency.** Recording an event — inserting it, merging it into its checkout, and the
  * optional `within` effect — is one transaction, serialised per session: on PostgreSQL by a row
@@ -57,6 +93,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
 import * as Context from "effect/Context"
@@ -64,31 +101,43 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as AutoDebit from "./AutoDebit.ts"
+import * as Cards from "./Cards.ts"
+import * as Checkout from "./Checkout.ts"
 import * as Memory from "./CheckoutStore/memory.ts"
 import {
   type Answer,
+  type Confirmed,
   OttuStoreError,
+  OttuWebhookRefusedError,
   type Recorded,
+  type RecordOptions,
   type SavedToken,
   type Service,
   type StoredCheckout,
   type StoredEvent,
 } from "./CheckoutStore/model.ts"
+import { eventCard } from "./CheckoutStore/records.ts"
 import * as Tracking from "./CheckoutStore/tracking.ts"
 import { AnswerObserver } from "./internal/observer.ts"
+import type { OttuConfig } from "./OttuConfig.ts"
+import type { OttuCallError } from "./OttuError.ts"
 import type * as Webhook from "./Webhook.ts"
+import type * as WebhookReceiver from "./WebhookReceiver.ts"
 
 /**
  * The models: `StoredCheckout`, `SavedToken`, `StoredEvent`, `Recorded` and its `Outcome`, the
- * `Answer`s that can be saved, and the `Service` interface.
+ * `Answer`s that can be saved, `RecordOptions` and `Confirmed` (how an event is recorded), and
+ * the `Service` interface.
  *
  * @since 0.1.0
  * @category models
  */
 export type {
   Answer,
+  Confirmed,
   Outcome,
   Recorded,
+  RecordOptions,
   SavedToken,
   Service,
   StoredCheckout,
@@ -97,11 +146,12 @@ export type {
 
 /**
  * `OttuStoreError`: the store's database failed (the `SqlError` is the `cause`).
+ * `OttuWebhookRefusedError`: {@link handler} refused an event (it was recorded as `refused`).
  *
  * @since 0.1.0
  * @category errors
  */
-export { OttuStoreError } from "./CheckoutStore/model.ts"
+export { OttuStoreError, OttuWebhookRefusedError } from "./CheckoutStore/model.ts"
 
 /**
  * The checkout store.
@@ -297,18 +347,24 @@ export const findByOrderNo = (
 
 /**
  * Records a verified webhook event and applies it to its checkout in one transaction (see the
- * module's ordering and deduplication rules). On the first delivery `within` runs inside that
+ * module's trust, ordering and deduplication rules). The second argument is either `within`
+ * alone, or {@link RecordOptions}: the `scheme` that signed the event (default `"standard"`,
+ * which signs the least), Ottu's answer about the checkout when the event was `confirmed`, and
+ * `within`. On the first delivery of an event that is not refused, `within` runs inside that
  * transaction with what was recorded; if it fails, nothing of the event is kept and the failure
- * is returned. A duplicate delivery writes nothing and does not run `within`.
+ * is returned. A duplicate delivery writes nothing and does not run `within`; a refused event
+ * is recorded (with its reason) without changing its checkout, and does not run `within`.
  *
  * @since 0.1.0
  * @category operations
  */
 export const record = <E = never, R = never>(
   event: Webhook.Event,
-  within?: (recorded: Recorded) => Effect.Effect<void, E, R>,
+  options?: RecordOptions<E, R> | ((recorded: Recorded) => Effect.Effect<void, E, R>),
 ): Effect.Effect<Recorded, OttuStoreError | E, CheckoutStore | R> =>
-  Effect.flatMap(CheckoutStore, (store) => store.record(event, within))
+  Effect.flatMap(CheckoutStore, (store) =>
+    store.record(event, typeof options === "function" ? { within: options } : options),
+  )
 
 /**
  * The webhook events recorded for a session, oldest first.
@@ -335,36 +391,173 @@ export const latestToken = (query: {
   Effect.flatMap(CheckoutStore, (store) => store.latestToken(query))
 
 /**
+ * What {@link handler} runs after recording an event (inside the same transaction, on the first
+ * delivery of an event that is not refused), with what was recorded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Next<E, R> = (event: Webhook.Event, recorded: Recorded) => Effect.Effect<void, E, R>
+
+/**
+ * The options of {@link handler}: `confirm` (confirm mode: each event is only a notification,
+ * and Ottu's own answer about the checkout is applied) and `next`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HandlerOptions<E, R> {
+  readonly confirm?: boolean | undefined
+  readonly next?: Next<E, R> | undefined
+}
+
+/** Whether the confirmed checkout's customer has the event's card saved at Ottu. */
+const confirmCard = (
+  card: Confirmed["token"],
+  scheme: Webhook.Scheme,
+  checkout: Checkout.CheckoutSession,
+): Effect.Effect<Confirmed["token"], never, OttuConfig | HttpClient.HttpClient> => {
+  if (card === null || scheme === "subscription") return Effect.succeed(card)
+  const customer = checkout.customer_id
+  if (customer === undefined || customer === null || customer === "") return Effect.succeed(null)
+  return Cards.list({ customer_id: customer }).pipe(
+    Effect.map((cards) => {
+      const saved = cards.find((listed) => listed.token === card.token)
+      return saved === undefined ? null : { token: saved.token, pg_code: saved.pg_code ?? null }
+    }),
+    Effect.catchAll((error) =>
+      Effect.as(
+        Effect.logWarning(
+          `CheckoutStore: the card of a webhook event could not be confirmed (${error._tag})`,
+        ),
+        null,
+      ),
+    ),
+  )
+}
+
+/**
+ * Confirm mode: Ottu's answer about the event's checkout, read before the store's transaction
+ * (no database lock is held over HTTP), and the event's card if Ottu confirms it.
+ */
+const confirmation = (
+  event: Webhook.Event,
+  scheme: Webhook.Scheme,
+): Effect.Effect<Confirmed, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
+  Checkout.retrieve(event.session_id).pipe(
+    Effect.flatMap((checkout) =>
+      Effect.map(confirmCard(eventCard(event), scheme, checkout), (token) => ({
+        checkout: checkout as Answer,
+        token,
+      })),
+    ),
+    Effect.catchTag("OttuNotFoundError", () =>
+      Effect.succeed<Confirmed>({ checkout: null, token: null }),
+    ),
+  )
+
+/** Records an event, and fails with `OttuWebhookRefusedError` (after logging it) when refused. */
+const recordOrRefuse = <E, R>(
+  event: Webhook.Event,
+  options: RecordOptions<E, R>,
+): Effect.Effect<void, OttuStoreError | OttuWebhookRefusedError | E, CheckoutStore | R> =>
+  Effect.flatMap(record(event, options), (recorded) => {
+    if (recorded.outcome !== "refused") return Effect.void
+    const refusal = new OttuWebhookRefusedError({
+      session_id: event.session_id,
+      key: recorded.key,
+      reason: recorded.reason ?? "refused",
+    })
+    return Effect.zipRight(Effect.logWarning(refusal.message), Effect.fail(refusal))
+  })
+
+/**
  * A handler for `WebhookReceiver` that records and applies every event (see {@link record}),
- * then runs `next` — inside the same transaction, on the first delivery only. A store failure
- * or a failure of `next` answers Ottu 400 and keeps nothing of the event.
+ * then runs `next` — inside the same transaction, on the first delivery of an event that is not
+ * refused. It reads the signing scheme from the receiver's `Delivery` (without one, the
+ * standard scheme, which signs the least, is assumed).
+ *
+ * - `handler()`, `handler(next)` or `handler({ next })`: the event is cross-checked against the
+ *   stored checkout and applied as far as its signature covers it (see the module's "Trust"
+ *   rules). A checkout not created or read through the SDK ({@link tracking}) is unknown, and
+ *   a standard-scheme event about it is refused.
+ * - `handler({ confirm: true, next })`, **confirm mode**: the event is a notification only. The
+ *   checkout is read from Ottu first (`Checkout.retrieve`, authenticated by your API key, before
+ *   the store's transaction), the event must match that answer, and that answer is what is
+ *   applied; a card the event carries is saved only when Ottu confirms it (see the module). Needs
+ *   `OttuConfig` and an `HttpClient`, and costs one read per event. Use it whenever you can
+ *   afford that read; it is required when checkouts are created outside this SDK or without
+ *   {@link tracking}, or when order numbers are not unique.
+ *
+ * The receiver answers Ottu:
+ *
+ * - 200 (success) once the event is recorded, applied or a duplicate;
+ * - 400 when it was **refused** (`OttuWebhookRefusedError`, logged as a warning with the reason,
+ *   never the body): it is kept in the store with its reason, and the checkout is untouched.
+ *   Ottu does not retry a 400 (it retries only on timeouts), so a replayed body gains nothing;
+ *   a genuine event refused this way (a checkout the store never saw) shows as a failed delivery
+ *   in Ottu's dashboard and in Ottu's error email, instead of being silently accepted, and the
+ *   payer is not redirected as if all were well;
+ * - 400 when the store, confirm mode's read of Ottu, or `next` fails: nothing of the event is
+ *   kept.
  *
  * **Gotchas**: Ottu retries a delivery only when it times out, so an event refused with 400 is
  * not sent again by itself; re-send it from Ottu's dashboard, or read the checkout again.
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import { CheckoutStore, WebhookReceiver } from "effect-ottu"
+ * import { Effect, Layer } from "effect"
+ * import { CheckoutStore, OttuConfig, WebhookReceiver } from "effect-ottu"
+ * import { FetchHttpClient } from "@effect/platform"
  *
  * const receiver = WebhookReceiver.webHandler(
  *   {
- *     handler: CheckoutStore.handler((event, recorded) =>
- *       recorded.outcome === "applied" ? Effect.log(`${event.session_id} applied`) : Effect.void,
- *     ),
+ *     handler: CheckoutStore.handler({
+ *       confirm: true,
+ *       next: (event, recorded) =>
+ *         recorded.outcome === "applied" ? Effect.log(`${event.session_id} applied`) : Effect.void,
+ *     }),
  *   },
- *   CheckoutStore.layerSqlite("ottu.sqlite"),
+ *   Layer.mergeAll(CheckoutStore.layerSqlite("ottu.sqlite"), OttuConfig.layerConfig(), FetchHttpClient.layer),
  * )
  * ```
  *
  * @since 0.1.0
  * @category webhooks
  */
-export const handler =
+export const handler: {
   <E = never, R = never>(
-    next?: (event: Webhook.Event, recorded: Recorded) => Effect.Effect<void, E, R>,
-  ) =>
-  (event: Webhook.Event): Effect.Effect<void, OttuStoreError | E, CheckoutStore | R> =>
-    Effect.asVoid(
-      record(event, next === undefined ? undefined : (recorded) => next(event, recorded)),
+    options: HandlerOptions<E, R> & { readonly confirm: true },
+  ): (
+    event: Webhook.Event,
+    delivery?: WebhookReceiver.Delivery,
+  ) => Effect.Effect<
+    void,
+    OttuStoreError | OttuWebhookRefusedError | OttuCallError | E,
+    CheckoutStore | OttuConfig | HttpClient.HttpClient | R
+  >
+  <E = never, R = never>(
+    next?: Next<E, R> | (HandlerOptions<E, R> & { readonly confirm?: false | undefined }),
+  ): (
+    event: Webhook.Event,
+    delivery?: WebhookReceiver.Delivery,
+  ) => Effect.Effect<void, OttuStoreError | OttuWebhookRefusedError | E, CheckoutStore | R>
+} =
+  <E = never, R = never>(next?: Next<E, R> | HandlerOptions<E, R>) =>
+  (
+    event: Webhook.Event,
+    delivery?: WebhookReceiver.Delivery,
+  ): Effect.Effect<
+    void,
+    OttuStoreError | OttuWebhookRefusedError | OttuCallError | E,
+    CheckoutStore | OttuConfig | HttpClient.HttpClient | R
+  > => {
+    const options = typeof next === "function" ? { next } : (next ?? {})
+    const then = options.next
+    const scheme = delivery?.scheme ?? "standard"
+    const within = then === undefined ? undefined : (recorded: Recorded) => then(event, recorded)
+    if (options.confirm !== true) return recordOrRefuse(event, { scheme, within })
+    return Effect.flatMap(confirmation(event, scheme), (confirmed) =>
+      recordOrRefuse(event, { scheme, confirmed, within }),
     )
+  }

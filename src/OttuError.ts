@@ -12,9 +12,9 @@
  */
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import { OttuStoreError } from "./CheckoutStore/model.ts"
+import { OttuStoreError, OttuWebhookRefusedError } from "./CheckoutStore/model.ts"
 
-export { OttuStoreError }
+export { OttuStoreError, OttuWebhookRefusedError }
 
 /** What every error raised for an answer of Ottu carries. */
 const answered = {
@@ -452,6 +452,7 @@ const allErrors = [
   OttuFlowError,
   ...webhookErrors,
   OttuStoreError,
+  OttuWebhookRefusedError,
   SandboxControlError,
 ] as const
 

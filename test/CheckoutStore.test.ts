@@ -27,6 +27,7 @@ import {
   operationEvent,
   paymentEvent,
   paymentPayload,
+  recordSubscription,
   signedBody,
   trackedSandbox,
   webhookKey,
@@ -164,7 +165,9 @@ for (const backend of backends) {
               agreement_id: agreement.id,
             })
             const paid = yield* OttuSandbox.pay(first.session_id)
-            const recorded = yield* CheckoutStore.record(delivered(paid))
+            const recorded = yield* CheckoutStore.record(delivered(paid, "subscription"), {
+              scheme: "subscription",
+            })
             expect(recorded.outcome).toBe("applied")
             const token = paid.token?.token
             expect(token).toBeDefined()
@@ -197,8 +200,11 @@ for (const backend of backends) {
         Effect.gen(function* () {
           const id = freshId()
           yield* CheckoutStore.save(answer(id))
-          const event = paymentEvent(id, { token: { token: "tok-1", pg_code: "credit-card" } })
-          const recorded = yield* CheckoutStore.record(event)
+          const event = delivered(
+            paymentPayload(id, { token: { token: "tok-1", pg_code: "credit-card" } }),
+            "subscription",
+          )
+          const recorded = yield* CheckoutStore.record(event, { scheme: "subscription" })
           expect(recorded.outcome).toBe("applied")
           const checkout = yield* stored(id)
           expect(recorded.checkout).toEqual(Option.some(checkout))
@@ -218,6 +224,7 @@ for (const backend of backends) {
               checkout_session_id: id,
               kind: "payment",
               outcome: "applied",
+              reason: null,
               payload,
               received_at: checkout.updated_at,
             },
@@ -268,15 +275,21 @@ for (const backend of backends) {
       )
 
       it.effect(
-        "a payment event creates an unknown checkout; an operation event is only recorded",
+        "a standard-scheme event about an unknown session is refused; a subscription-scheme payment creates it",
         () =>
           Effect.gen(function* () {
             const id = freshId()
             const operation = yield* CheckoutStore.record(operationEvent(id))
-            expect(operation).toMatchObject({ outcome: "recorded", checkout: Option.none() })
+            expect(operation).toMatchObject({ outcome: "refused", checkout: Option.none() })
+            const standard = yield* CheckoutStore.record(paymentEvent(id))
+            expect(standard).toMatchObject({
+              outcome: "refused",
+              reason: "no checkout with this session id is stored",
+              checkout: Option.none(),
+            })
             expect(yield* CheckoutStore.get(id)).toEqual(Option.none())
 
-            const payment = yield* CheckoutStore.record(paymentEvent(id))
+            const payment = yield* recordSubscription(id)
             expect(payment.outcome).toBe("applied")
             expect(yield* stored(id)).toMatchObject({ state: "paid", revision: 1, type: null })
 
@@ -287,7 +300,8 @@ for (const backend of backends) {
             expect(yield* stored(id)).toMatchObject({ state: "paid", revision: 1 })
             const events = yield* CheckoutStore.events(id)
             expect(events.map((e) => [e.kind, e.outcome, e.checkout_session_id])).toEqual([
-              ["operation", "recorded", null],
+              ["operation", "refused", null],
+              ["payment", "refused", null],
               ["payment", "applied", id],
               ["operation", "recorded", id],
             ])
@@ -309,11 +323,16 @@ for (const backend of backends) {
           expect(yield* CheckoutStore.events(id)).toHaveLength(1)
           expect((yield* stored(id)).revision).toBe(2)
 
+          // A re-notification differs only in the unsigned `timestamp_utc`: the same event.
           const renotified = yield* CheckoutStore.record(
             paymentEvent(id, { timestamp_utc: "2026-11-27 09:30:00" }),
           )
-          expect(renotified.outcome).toBe("applied")
-          expect(renotified.key).not.toBe(first.key)
+          expect(renotified.outcome).toBe("duplicate")
+          const attempt = yield* CheckoutStore.record(
+            paymentEvent(id, { reference_number: "REF-2" }),
+          )
+          expect(attempt.outcome).toBe("applied")
+          expect(attempt.key).not.toBe(first.key)
           expect(yield* CheckoutStore.events(id)).toHaveLength(2)
         }),
       )
@@ -338,7 +357,7 @@ for (const backend of backends) {
           expect(refunded.outcome).toBe("applied")
           for (const state of ["paid", "authorized", "pending", "created", "failed"]) {
             const older = yield* CheckoutStore.record(
-              paymentEvent(id, { state, timestamp_utc: `2026-11-27 10:00:0${state.length}` }),
+              paymentEvent(id, { state, reference_number: `REF-${state}` }),
             )
             expect(older.outcome).toBe("stale")
           }
@@ -353,13 +372,11 @@ for (const backend of backends) {
         Effect.gen(function* () {
           const id = freshId()
           yield* CheckoutStore.save(answer(id, { state: "refunded" }))
-          const late = yield* CheckoutStore.record(
-            paymentEvent(id, {
-              state: "paid",
-              agreement: { id: "A-late" },
-              token: { token: "tok-late", pg_code: "credit-card" },
-            }),
-          )
+          const late = yield* recordSubscription(id, {
+            state: "paid",
+            agreement: { id: "A-late" },
+            token: { token: "tok-late", pg_code: "credit-card" },
+          })
           expect(late.outcome).toBe("stale")
           expect(yield* stored(id)).toMatchObject({
             state: "refunded",
@@ -383,7 +400,10 @@ for (const backend of backends) {
                 reference_number: `ATT-${i}`,
               }),
             )
-            const paid = paymentEvent(id, { token: { token: "tok-final", pg_code: "credit-card" } })
+            const paid = delivered(
+              paymentPayload(id, { token: { token: "tok-final", pg_code: "credit-card" } }),
+              "subscription",
+            )
             const failed = paymentEvent(id, { state: "failed", result: "failed" })
             const refunded = paymentEvent(id, {
               state: "refunded",
@@ -391,7 +411,11 @@ for (const backend of backends) {
             })
             const all = Arr.fromIterable(yield* Random.shuffle([...open, paid, failed, refunded]))
             const results = yield* Effect.all(
-              all.map((event) => CheckoutStore.record(event)),
+              all.map((event) =>
+                CheckoutStore.record(event, {
+                  scheme: event === paid ? "subscription" : "standard",
+                }),
+              ),
               { concurrency: "unbounded" },
             )
             const keys = new Set(results.map((r) => r.key))
@@ -429,7 +453,10 @@ for (const backend of backends) {
 
           const unknown = freshId()
           const handler = CheckoutStore.handler(boom)
-          expect(yield* Effect.exit(handler(paymentEvent(unknown)))).toEqual(Exit.fail("boom"))
+          const creating = delivered(paymentPayload(unknown), "subscription")
+          expect(yield* Effect.exit(handler(creating, { scheme: "subscription" }))).toEqual(
+            Exit.fail("boom"),
+          )
           expect(yield* CheckoutStore.get(unknown)).toEqual(Option.none())
           expect(yield* CheckoutStore.events(unknown)).toEqual([])
 
@@ -443,14 +470,12 @@ for (const backend of backends) {
         Effect.gen(function* () {
           const customer_id = `cust-${freshId().slice(0, 8)}`
           const withToken = (id: string, token: string, agreementId = "A-1") =>
-            CheckoutStore.record(
-              paymentEvent(id, {
-                customer_id,
-                agreement: { id: agreementId },
-                token: { token, pg_code: "credit-card" },
-                timestamp_utc: `2026-11-27 ${token}`,
-              }),
-            )
+            recordSubscription(id, {
+              customer_id,
+              agreement: { id: agreementId },
+              token: { token, pg_code: "credit-card", customer_id },
+              reference_number: `REF-${token}`,
+            })
           const older = `0000${freshId().slice(4)}`
           const newer = `ffff${freshId().slice(4)}`
           expect(yield* CheckoutStore.latestToken({ customer_id, agreement_id: "A-1" })).toEqual(
@@ -504,7 +529,7 @@ for (const backend of backends) {
             const ran = yield* sql<{
               migration_id: number
             }>`SELECT migration_id FROM effect_ottu_migrations`
-            expect(ran.map((row) => Number(row.migration_id))).toEqual([1])
+            expect(ran.map((row) => Number(row.migration_id))).toEqual([1, 2])
           }),
         )
 
@@ -519,13 +544,21 @@ for (const backend of backends) {
               )
             const failing = freshId()
             const exit = yield* Effect.exit(
-              CheckoutStore.record(paymentEvent(failing), (recorded) =>
-                Effect.zipRight(mark("shipped")(recorded), Effect.fail("after the write" as const)),
-              ),
+              CheckoutStore.record(delivered(paymentPayload(failing), "subscription"), {
+                scheme: "subscription",
+                within: (recorded) =>
+                  Effect.zipRight(
+                    mark("shipped")(recorded),
+                    Effect.fail("after the write" as const),
+                  ),
+              }),
             )
             expect(failureOf(exit)).toBe("after the write")
             const kept = freshId()
-            yield* CheckoutStore.record(paymentEvent(kept), mark("shipped"))
+            yield* CheckoutStore.record(delivered(paymentPayload(kept), "subscription"), {
+              scheme: "subscription",
+              within: mark("shipped"),
+            })
             const rows = yield* sql<{ session_id: string }>`SELECT session_id FROM merchant_orders
               WHERE session_id IN ${sql.in([failing, kept])}`
             expect(rows.map((row) => row.session_id)).toEqual([kept])

@@ -39,6 +39,7 @@ const every: ReadonlyArray<OttuError.OttuError> = [
   new OttuError.OttuWebhookSignatureError({ reason: "mismatch" }),
   new OttuError.OttuWebhookDecodeError({ reason: "not an event" }),
   new OttuError.OttuStoreError({ operation: "save", reason: "disk full" }),
+  new OttuError.OttuWebhookRefusedError({ session_id: "s", key: "k", reason: "order_no differs" }),
   new OttuError.SandboxControlError({ message: "Not found." }),
 ]
 
@@ -75,6 +76,7 @@ describe("isOttuError", () => {
 describe("error classes", () => {
   it("the store's error is the one CheckoutStore exports", () => {
     expect(OttuError.OttuStoreError).toBe(CheckoutStore.OttuStoreError)
+    expect(OttuError.OttuWebhookRefusedError).toBe(CheckoutStore.OttuWebhookRefusedError)
   })
 
   it("the sandbox's and the webhook errors are the ones their modules export", () => {

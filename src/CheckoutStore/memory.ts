@@ -18,11 +18,12 @@ import {
   type Answer,
   OttuStoreError,
   type Recorded,
+  type RecordOptions,
   type Service,
   type StoredCheckout,
   type StoredEvent,
 } from "./model.ts"
-import { eventKey, eventPayload, factsOf, merge } from "./records.ts"
+import { decide, eventKey, eventPayload, factsOf, merge, type Trust } from "./records.ts"
 
 interface State {
   readonly checkouts: HashMap.HashMap<string, StoredCheckout>
@@ -34,29 +35,26 @@ const empty: State = { checkouts: HashMap.empty(), events: HashMap.empty(), keys
 
 const now = Effect.map(Clock.currentTimeMillis, DateTime.unsafeMake)
 
-/** The outcome of applying an event to the state, before it is committed. */
+/** The outcome of recording an event in the state, before it is committed. */
 const apply = (
   state: State,
   event: Webhook.Event,
+  options: Trust,
   key: string,
   at: DateTime.Utc,
 ): readonly [Recorded, State] => {
   const current = HashMap.get(state.checkouts, event.session_id)
   if (HashSet.has(state.keys, key)) return [{ outcome: "duplicate", key, checkout: current }, state]
-  const payload = eventPayload(event)
-  const merged =
-    event._tag === "PaymentEvent"
-      ? merge(Option.getOrNull(current), factsOf(event.session_id, payload), at)
-      : undefined
+  const { outcome, reason, merged } = decide(event, options, Option.getOrNull(current), at)
   const checkout = merged === undefined ? current : Option.some(merged.checkout)
-  const outcome = merged === undefined ? "recorded" : merged.accepted ? "applied" : "stale"
   const stored: StoredEvent = {
     key,
     session_id: event.session_id,
     checkout_session_id: Option.isSome(checkout) ? event.session_id : null,
     kind: event._tag === "PaymentEvent" ? "payment" : "operation",
     outcome,
-    payload,
+    reason,
+    payload: eventPayload(event),
     received_at: at,
   }
   const next: State = {
@@ -70,7 +68,7 @@ const apply = (
     ]),
     keys: HashSet.add(state.keys, key),
   }
-  return [{ outcome, key, checkout }, next]
+  return [{ outcome, key, checkout, ...(reason === null ? {} : { reason }) }, next]
 }
 
 /** A memory store, empty. */
@@ -134,16 +132,14 @@ export const make: Effect.Effect<Service> = Effect.gen(function* () {
         }
         return Option.fromNullable(found)
       }),
-    record: <E = never, R = never>(
-      event: Webhook.Event,
-      within?: (recorded: Recorded) => Effect.Effect<void, E, R>,
-    ) =>
+    record: <E = never, R = never>(event: Webhook.Event, options: RecordOptions<E, R> = {}) =>
       write(
         "record",
         Effect.gen(function* () {
-          const key = yield* eventKey(eventPayload(event))
-          const [recorded, next] = apply(yield* Ref.get(state), event, key, yield* now)
+          const key = yield* eventKey(event)
+          const [recorded, next] = apply(yield* Ref.get(state), event, options, key, yield* now)
           if (recorded.outcome === "duplicate") return recorded
+          const within = recorded.outcome === "refused" ? undefined : options.within
           if (within !== undefined) yield* Effect.locally(within(recorded), inside, true)
           yield* Ref.set(state, next)
           return recorded

@@ -51,23 +51,29 @@ export interface StoredCheckout {
 /**
  * What the store did with a webhook event:
  *
- * - `applied`: a payment event moved the checkout (or created it);
- * - `stale`: a payment event whose state cannot follow the stored one (it arrived late): the
+ * - `applied`: a payment event moved the checkout (or created it); in confirm mode, any event
+ *   whose checkout Ottu's answer moved (or created);
+ * - `stale`: a payment event (in confirm mode, Ottu's answer) whose state cannot follow the
+ *   stored one (it arrived late): the
  *   checkout keeps its state, amount and payload, and only takes the details it lacked (a
  *   saved card, the customer, the agreement);
- * - `recorded`: an operation event; the parent checkout is not changed, since the event does not
+ * - `recorded`: an operation event outside confirm mode; the parent checkout is not changed, since the event does not
  *   say its new state (a payment webhook or a re-read does);
+ * - `refused`: the event failed a cross-check (it cannot be about that checkout: see
+ *   `CheckoutStore` on trust), or names a session the store (or, in confirm mode, Ottu) does not
+ *   know: it is kept with its payload and its `reason`, and the checkout is not changed;
  * - `duplicate`: the same event was recorded before; nothing was written.
  *
  * @since 0.1.0
  * @category models
  */
-export type Outcome = "applied" | "stale" | "recorded" | "duplicate"
+export type Outcome = "applied" | "stale" | "recorded" | "refused" | "duplicate"
 
 /**
  * A webhook event as the store keeps it, oldest first per session. `key` identifies the event
  * (see `CheckoutStore` on deduplication); `checkout_session_id` links it to its checkout, and is
- * `null` when the store had none with that session id.
+ * `null` when the store had none with that session id; `reason` says why a `refused` event was
+ * refused (`null` for the other outcomes).
  *
  * @since 0.1.0
  * @category models
@@ -78,13 +84,15 @@ export interface StoredEvent {
   readonly checkout_session_id: string | null
   readonly kind: "payment" | "operation"
   readonly outcome: Exclude<Outcome, "duplicate">
+  readonly reason: string | null
   readonly payload: Readonly<Record<string, unknown>>
   readonly received_at: DateTime.Utc
 }
 
 /**
- * The result of recording a webhook event: what was done, the event's key, and its checkout
- * afterwards (none when the store has no checkout with that session id).
+ * The result of recording a webhook event: what was done, the event's key, its checkout
+ * afterwards (none when the store has no checkout with that session id), and for a `refused`
+ * event the reason.
  *
  * @since 0.1.0
  * @category models
@@ -93,6 +101,38 @@ export interface Recorded {
   readonly outcome: Outcome
   readonly key: string
   readonly checkout: Option.Option<StoredCheckout>
+  readonly reason?: string | undefined
+}
+
+/**
+ * What Ottu answered when asked about an event's checkout (confirm mode): its checkout
+ * (`Checkout.retrieve`), `null` when Ottu does not know the session (404); and the card of the
+ * event when Ottu confirmed it, `null` otherwise.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Confirmed {
+  readonly checkout: Answer | null
+  readonly token: Omit<SavedToken, "saved_at"> | null
+}
+
+/**
+ * How to record a webhook event:
+ *
+ * - `scheme`: the scheme its signature was made with (the receiver's `Delivery`), which says
+ *   which of its fields can be trusted; `"standard"` when absent (it signs the least);
+ * - `confirmed`: Ottu's answer about its checkout (confirm mode): applied instead of the event;
+ * - `within`: runs inside the store's transaction with what was recorded, on the first delivery
+ *   of an event that is not refused; when it fails, nothing of the event is kept.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordOptions<E, R> {
+  readonly scheme?: Webhook.Scheme | undefined
+  readonly confirmed?: Confirmed | undefined
+  readonly within?: ((recorded: Recorded) => Effect.Effect<void, E, R>) | undefined
 }
 
 /**
@@ -121,12 +161,12 @@ export interface Service {
   ) => Effect.Effect<Option.Option<StoredCheckout>, OttuStoreError>
   /**
    * Records a verified webhook event and applies it to its checkout, in one transaction, once:
-   * a duplicate is neither recorded nor applied again. `within` runs inside that transaction on
-   * the first delivery only; when it fails, nothing of the event is kept.
+   * a duplicate is neither recorded nor applied again, a refused event is recorded and not
+   * applied (see {@link RecordOptions} for `within`).
    */
   readonly record: <E = never, R = never>(
     event: Webhook.Event,
-    within?: (recorded: Recorded) => Effect.Effect<void, E, R>,
+    options?: RecordOptions<E, R>,
   ) => Effect.Effect<Recorded, OttuStoreError | E, R>
   /** The events recorded for a session, oldest first. */
   readonly events: (sessionId: string) => Effect.Effect<ReadonlyArray<StoredEvent>, OttuStoreError>
@@ -135,6 +175,23 @@ export interface Service {
     readonly customer_id: string
     readonly agreement_id: string
   }) => Effect.Effect<Option.Option<SavedToken>, OttuStoreError>
+}
+
+/**
+ * The checkout store refused a webhook event (its outcome is `refused`): it failed a cross-check
+ * or names a session that is not known. The event was recorded with the reason; its checkout
+ * was not changed. Carries the session id and the reason, never the body.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuWebhookRefusedError extends Schema.TaggedError<OttuWebhookRefusedError>()(
+  "OttuWebhookRefusedError",
+  { session_id: Schema.String, key: Schema.String, reason: Schema.String },
+) {
+  override get message(): string {
+    return `CheckoutStore refused the webhook event for session ${this.session_id}: ${this.reason}`
+  }
 }
 
 /**

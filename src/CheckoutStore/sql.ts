@@ -36,11 +36,12 @@ import {
   type Answer,
   OttuStoreError,
   type Recorded,
+  type RecordOptions,
   type Service,
   type StoredCheckout,
   type StoredEvent,
 } from "./model.ts"
-import { eventKey, eventPayload, factsOf, merge } from "./records.ts"
+import { decide, eventKey, eventPayload, factsOf, merge } from "./records.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Migrations
@@ -104,6 +105,12 @@ const createTables = Effect.gen(function* () {
     ON ottu_webhook_events (session_id, id)`
 })
 
+/** Why an event was refused (outcome `refused`); `NULL` for the other outcomes. */
+const addRefusalReason = Effect.flatMap(
+  SqlClient.SqlClient,
+  (sql) => sql`ALTER TABLE ottu_webhook_events ADD COLUMN reason TEXT`,
+)
+
 // ---------------------------------------------------------------------------------------------
 // Rows
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +146,8 @@ const EventRow = Schema.Struct({
   session_id: Schema.String,
   checkout_session_id: Text,
   kind: Schema.Literal("payment", "operation"),
-  outcome: Schema.Literal("applied", "stale", "recorded"),
+  outcome: Schema.Literal("applied", "stale", "recorded", "refused"),
+  reason: Text,
   payload: Json,
   received_at: Timestamp,
 })
@@ -149,7 +157,7 @@ const checkoutColumns =
   "agreement_id, token, token_pg_code, token_saved_at, payload, revision, created_at, updated_at"
 
 const eventColumns =
-  "event_key, session_id, checkout_session_id, kind, outcome, payload, received_at"
+  "event_key, session_id, checkout_session_id, kind, outcome, reason, payload, received_at"
 
 const decodeCheckouts = Schema.decodeUnknown(Schema.Array(CheckoutRow))
 const decodeEvents = Schema.decodeUnknown(Schema.Array(EventRow))
@@ -191,7 +199,10 @@ const storeError =
 
 /** Runs the store's migrations that have not run yet; the ids and names of those it ran. */
 export const migrate = Migrator.make({})({
-  loader: Migrator.fromRecord({ "1_checkout_store": createTables }),
+  loader: Migrator.fromRecord({
+    "1_checkout_store": createTables,
+    "2_webhook_event_refusals": addRefusalReason,
+  }),
   table: migrationsTable,
 }).pipe(Effect.mapError(storeError("migrate")))
 
@@ -268,7 +279,8 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
       Effect.map(
         sql`INSERT INTO ottu_webhook_events (${sql.literal(eventColumns)})
           VALUES (${event.key}, ${event.session_id}, ${event.checkout_session_id}, ${event.kind},
-            ${event.outcome}, ${JSON.stringify(event.payload)}, ${iso(event.received_at)})
+            ${event.outcome}, ${event.reason}, ${JSON.stringify(event.payload)},
+            ${iso(event.received_at)})
           ON CONFLICT (event_key) DO NOTHING
           RETURNING event_key`,
         (rows) => rows.length > 0,
@@ -283,38 +295,42 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
         return merged.checkout
       }).pipe(sql.withTransaction, Effect.mapError(storeError("save")))
 
+    /** Removes the empty row `claim` created, when the event did not fill it. */
+    const unclaim = (sessionId: string) =>
+      sql`DELETE FROM ottu_checkouts WHERE session_id = ${sessionId} AND revision = 0`
+
     const record = <E = never, R = never>(
       event: Webhook.Event,
-      within?: (recorded: Recorded) => Effect.Effect<void, E, R>,
+      options: RecordOptions<E, R> = {},
     ): Effect.Effect<Recorded, OttuStoreError | E, R> => {
       const body: Effect.Effect<Recorded, unknown, R> = Effect.gen(function* () {
-        const payload = eventPayload(event)
-        const key = yield* eventKey(payload)
+        const key = yield* eventKey(event)
         const at = yield* now
         const sessionId = event.session_id
-        const isPayment = event._tag === "PaymentEvent"
-        const current = yield* isPayment ? claim(sessionId, at) : lock(sessionId)
-        const merged = isPayment
-          ? merge(Option.getOrNull(current), factsOf(sessionId, payload), at)
-          : undefined
+        // Only a payment event or a confirmed one can create its checkout.
+        const creates = event._tag === "PaymentEvent" || options.confirmed !== undefined
+        const current = yield* creates ? claim(sessionId, at) : lock(sessionId)
+        const { outcome, reason, merged } = decide(event, options, Option.getOrNull(current), at)
         const checkout = merged === undefined ? current : Option.some(merged.checkout)
-        const outcome = merged === undefined ? "recorded" : merged.accepted ? "applied" : "stale"
         const inserted = yield* insertEvent({
           key,
           session_id: sessionId,
           checkout_session_id: Option.isSome(checkout) ? sessionId : null,
-          kind: isPayment ? "payment" : "operation",
+          kind: event._tag === "PaymentEvent" ? "payment" : "operation",
           outcome,
-          payload,
+          reason,
+          payload: eventPayload(event),
           received_at: at,
         })
         if (!inserted) {
           return yield* Effect.fail(new Rollback({ outcome: "duplicate", key, checkout: current }))
         }
         if (merged?.changed === true) yield* write(merged.checkout)
+        else if (creates && Option.isNone(current)) yield* unclaim(sessionId)
+        if (reason !== null) return { outcome, key, checkout, reason }
         const recorded: Recorded = { outcome, key, checkout }
-        if (within !== undefined) {
-          yield* Effect.mapError(within(recorded), (error) => new WithinFailure(error))
+        if (options.within !== undefined) {
+          yield* Effect.mapError(options.within(recorded), (error) => new WithinFailure(error))
         }
         return recorded
       })

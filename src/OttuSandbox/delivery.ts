@@ -1,6 +1,7 @@
 /**
- * Webhook delivery: the events the sandbox logs are signed with its webhook key and POSTed to
- * their `webhook_url` through an `HttpClient`, as Ottu does (API reference §13.1): a 15 second
+ * Webhook delivery: the events the sandbox logs are signed with its webhook key (in the scheme
+ * Ottu would use, see {@link schemeOf}) and POSTed to their `webhook_url` through an
+ * `HttpClient`, as Ottu does (API reference §13.1): a 15 second
  * timeout, and retries only on a timeout, 3 of them, 5 seconds apart. Deliveries run in the
  * background of the instance; their outcomes are kept for tests and examples.
  *
@@ -15,7 +16,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import { signatureOf } from "../Webhook.ts"
+import { type Scheme, signatureOf } from "../Webhook.ts"
 import type { SandboxEvent, SandboxState } from "./state.ts"
 
 /**
@@ -80,12 +81,28 @@ const post = (client: HttpClient.HttpClient, url: string, body: string) =>
     Effect.timeoutFail({ duration: "15 seconds", onTimeout: () => new DeliveryTimeout() }),
   )
 
+/**
+ * The scheme Ottu signs an event with (API reference §14.2): the subscription scheme for an
+ * event that carries a saved card or an agreement (tokenizing and auto-debit payments), which
+ * signs `token` and `agreement.id`; the standard scheme otherwise.
+ */
+export const schemeOf = (payload: Readonly<Record<string, unknown>>): Scheme => {
+  const agreement = payload.agreement
+  const agreementId =
+    typeof agreement === "object" && agreement !== null
+      ? (agreement as Readonly<Record<string, unknown>>).id
+      : undefined
+  return payload.token !== undefined || (agreementId !== undefined && agreementId !== "")
+    ? "subscription"
+    : "standard"
+}
+
 /** Signs and delivers one event, retrying on timeouts only, and records the outcome. */
 const deliver = (courier: Courier, webhooks: Webhooks, event: SandboxEvent) => {
   const url = event.webhook_url ?? ""
   const body = JSON.stringify({
     ...event.payload,
-    signature: signatureOf(event.payload, webhooks.key),
+    signature: signatureOf(event.payload, webhooks.key, schemeOf(event.payload)),
   })
   return Effect.gen(function* () {
     const attempts = yield* Ref.make(0)

@@ -69,15 +69,33 @@ export const backends: ReadonlyArray<Backend> = [
 /** The webhook key the suite signs its events with. */
 export const webhookKey = "store-suite-webhook-key"
 
-/** A webhook body as Ottu sends it: the payload signed with the suite's key, as JSON text. */
-export const signedBody = (payload: Readonly<Record<string, unknown>>): string => {
+/**
+ * A webhook body as Ottu sends it: the payload signed with the suite's key in `scheme` (the
+ * standard one unless told), as JSON text.
+ */
+export const signedBody = (
+  payload: Readonly<Record<string, unknown>>,
+  scheme: Webhook.Scheme = "standard",
+): string => {
   const { signature: _, ...unsigned } = payload
-  return JSON.stringify({ ...unsigned, signature: Webhook.signatureOf(unsigned, webhookKey) })
+  return JSON.stringify({
+    ...unsigned,
+    signature: Webhook.signatureOf(unsigned, webhookKey, scheme),
+  })
 }
 
+/** A webhook body as Ottu would sign it, verified and decoded as the receiver does, with its scheme. */
+export const verified = (
+  payload: Readonly<Record<string, unknown>>,
+  scheme: Webhook.Scheme = "standard",
+): Webhook.Verified =>
+  Either.getOrThrow(Webhook.verifyScheme(signedBody(payload, scheme), webhookKey))
+
 /** A webhook body as Ottu would sign it, verified and decoded as the receiver does. */
-export const delivered = (payload: Readonly<Record<string, unknown>>): Webhook.Event =>
-  Either.getOrThrow(Webhook.verify(signedBody(payload), webhookKey))
+export const delivered = (
+  payload: Readonly<Record<string, unknown>>,
+  scheme: Webhook.Scheme = "standard",
+): Webhook.Event => verified(payload, scheme).event
 
 /** The payload of a payment webhook for `session_id`: a paid KWD payment unless `fields` say otherwise. */
 export const paymentPayload = (
@@ -101,6 +119,18 @@ export const paymentPayload = (
 /** A payment webhook for `session_id`, delivered (see {@link paymentPayload}). */
 export const paymentEvent = (session_id: string, fields: Readonly<Record<string, unknown>> = {}) =>
   delivered(paymentPayload(session_id, fields))
+
+/**
+ * A payment webhook for `session_id` signed with the subscription scheme (which signs the
+ * session, the agreement and the card), recorded as the receiver's handler would.
+ */
+export const recordSubscription = (
+  session_id: string,
+  fields: Readonly<Record<string, unknown>> = {},
+) =>
+  CheckoutStore.record(delivered(paymentPayload(session_id, fields), "subscription"), {
+    scheme: "subscription",
+  })
 
 /** An operation webhook (a refund of `session_id` unless `fields` say otherwise). */
 export const operationEvent = (
