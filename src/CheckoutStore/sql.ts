@@ -189,10 +189,39 @@ const storeError =
     return new OttuStoreError({ operation, reason, cause })
   }
 
-/** Runs the store's migrations that have not run yet; the ids and names of those it ran. */
-export const migrate = Migrator.make({})({
+/** The key of the PostgreSQL advisory lock the store's migrations take ("OTTU_M" in ASCII). */
+const migrationLock = 0x4f_54_54_55_5f_4d
+
+const migrator = Migrator.make({})({
   loader: Migrator.fromRecord({ "1_checkout_store": createTables }),
   table: migrationsTable,
+})
+
+/**
+ * Runs the store's migrations that have not run yet; the ids and names of those it ran.
+ *
+ * Replicas may start at once on a fresh database: the migrations run in one transaction that
+ * first takes a lock, so the others wait and then find them done. On PostgreSQL the lock is a
+ * transaction-level advisory lock, and the migrations table is created under it, with the
+ * definition `@effect/sql`'s `Migrator` gives it (the `Migrator` would otherwise create it
+ * outside any transaction, and two replicas would both try). On SQLite the transaction begins
+ * with `BEGIN IMMEDIATE`, which takes the database's write lock.
+ */
+export const migrate = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const lock = sql.onDialectOrElse({
+    pg: () =>
+      Effect.zipRight(
+        sql`SELECT pg_advisory_xact_lock(${migrationLock})`,
+        sql`CREATE TABLE IF NOT EXISTS ${sql(migrationsTable)} (
+          migration_id integer primary key,
+          created_at timestamp with time zone not null default now(),
+          name text not null
+        )`,
+      ),
+    orElse: () => Effect.void,
+  })
+  return yield* sql.withTransaction(Effect.zipRight(lock, migrator))
 }).pipe(Effect.mapError(storeError("migrate")))
 
 /** Leaves a transaction by rolling it back, with the result to return instead. */

@@ -85,7 +85,12 @@ const connectionOf = (db: Driver.Database): SqlConnection.Connection => {
   }
 }
 
-/** Opens the database for the scope's lifetime and sets WAL mode, the busy timeout and foreign keys. */
+/**
+ * Opens the database for the scope's lifetime and sets the busy timeout, WAL mode and foreign
+ * keys. The busy timeout comes first: switching a fresh file to WAL takes a lock that another
+ * process opening it at the same time may hold, and without the timeout the switch fails at once
+ * with `database is locked` instead of waiting.
+ */
 const openDatabase = (filename: string): Effect.Effect<Driver.Database, SqlError, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.tryPromise({
@@ -99,8 +104,8 @@ const openDatabase = (filename: string): Effect.Effect<Driver.Database, SqlError
       const connection = connectionOf(db)
       return Effect.forEach(
         [
-          "PRAGMA journal_mode = WAL",
           `PRAGMA busy_timeout = ${busyTimeoutMillis}`,
+          "PRAGMA journal_mode = WAL",
           "PRAGMA foreign_keys = ON",
         ],
         (pragma) => connection.executeUnprepared(pragma, [], undefined),
