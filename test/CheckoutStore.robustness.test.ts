@@ -11,10 +11,18 @@ import { join } from "node:path"
 import process from "node:process"
 import { fileURLToPath } from "node:url"
 import { PgClient } from "@effect/sql-pg"
-import { afterAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Redacted } from "effect"
-import { CheckoutStore } from "../src/index.ts"
-import { databaseUrl, freshDatabase } from "./support/store.ts"
+import { afterAll, describe, expect, it, layer } from "@effect/vitest"
+import { Effect, Either, Exit, Layer, Option, Redacted } from "effect"
+import { CheckoutStore, Webhook } from "../src/index.ts"
+import {
+  backends,
+  databaseUrl,
+  freshDatabase,
+  freshId,
+  paymentPayload,
+  signedBody,
+  webhookKey,
+} from "./support/store.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "effect-ottu-robustness-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -124,3 +132,101 @@ describe("replicas starting at once", () => {
     240_000,
   )
 })
+
+/** Records the event of a signed body; what was sent (the body parsed) and what the store kept. */
+const roundTrip = (body: string) =>
+  Effect.gen(function* () {
+    const sent = JSON.parse(body) as Record<string, unknown>
+    const event = yield* Either.match(Webhook.verify(body, webhookKey), {
+      onLeft: Effect.die,
+      onRight: Effect.succeed,
+    })
+    const recorded = yield* CheckoutStore.record(event)
+    const sessionId = event.session_id
+    const [stored, ...more] = yield* CheckoutStore.events(sessionId)
+    const checkout = yield* CheckoutStore.get(sessionId)
+    expect(more).toEqual([])
+    return {
+      sent,
+      recorded,
+      event: stored?.payload ?? {},
+      checkout: Option.getOrThrowWith(checkout, () => `no checkout ${sessionId}`),
+    }
+  })
+
+for (const backend of backends) {
+  layer(backend.layer, { timeout: "60 seconds" })(
+    `${backend.name}: events a database could refuse`,
+    (it) => {
+      it.effect.skipIf(backend.skip)(
+        "text with NUL, unpaired surrogates and U+FFFF is stored and read back exactly",
+        () =>
+          Effect.gen(function* () {
+            const id = freshId()
+            const orderNo = `ORD-\ud800-\uffff0000-${id.slice(0, 8)}`
+            const { sent, recorded, event, checkout } = yield* roundTrip(
+              signedBody(
+                paymentPayload(id, {
+                  order_no: orderNo,
+                  customer_id: "cust\u0000-7",
+                  customer_first_name: "Ann\u0000\udc00e \ud83d\ude00",
+                  extra: { "key\u0000": ["\ud800", "\\u0000"] },
+                }),
+              ),
+            )
+            expect(recorded.outcome).toBe("applied")
+            expect(event).toEqual(sent)
+            expect(checkout.payload).toEqual(sent)
+            expect(checkout.order_no).toBe(orderNo)
+            expect(checkout.customer_id).toBe("cust\u0000-7")
+            const found = yield* CheckoutStore.findByOrderNo(orderNo)
+            expect(Option.map(found, (c) => c.session_id)).toEqual(Option.some(id))
+          }),
+      )
+
+      it.effect.skipIf(backend.skip)(
+        "a 200-character session id with a NUL is stored and read back exactly",
+        () =>
+          Effect.gen(function* () {
+            const id = `${freshId()}\u0000${"x".repeat(200)}`.slice(0, 200)
+            const { sent, recorded, event, checkout } = yield* roundTrip(
+              signedBody(paymentPayload(id)),
+            )
+            expect(recorded.outcome).toBe("applied")
+            expect(event).toEqual(sent)
+            expect(checkout.session_id).toBe(id)
+            expect(checkout.payload).toEqual(sent)
+          }),
+      )
+
+      it.effect.skipIf(backend.skip)(
+        "`__proto__` and `constructor` keys are stored and read back as plain data",
+        () =>
+          Effect.gen(function* () {
+            const id = freshId()
+            const payload = JSON.parse(
+              `{"session_id":"${id}","result":"success","amount":"20.230","currency_code":"KWD",` +
+                `"__proto__":{"state":"paid","customer_id":"victim"},` +
+                `"constructor":{"prototype":{"state":"paid"}},` +
+                `"amount_details":{"__proto__":{"currency_code":"USD"},"total":"20.230"}}`,
+            ) as Record<string, unknown>
+            const { sent, event, checkout } = yield* roundTrip(signedBody(payload))
+            for (const stored of [event, checkout.payload]) {
+              expect(Object.getPrototypeOf(stored)).toBe(Object.prototype)
+              expect(Object.hasOwn(stored, "__proto__")).toBe(true)
+              expect(Object.hasOwn(stored, "constructor")).toBe(true)
+              expect(stored.state).toBeUndefined()
+              expect(stored.customer_id).toBeUndefined()
+              const details = stored.amount_details as Record<string, unknown>
+              expect(Object.getPrototypeOf(details)).toBe(Object.prototype)
+              expect(Object.hasOwn(details, "__proto__")).toBe(true)
+              expect(details.currency_code).toBeUndefined()
+              expect(stored).toEqual(sent)
+            }
+            expect(checkout.state).toBeNull()
+            expect(checkout.customer_id).toBeNull()
+          }),
+      )
+    },
+  )
+}
