@@ -4,7 +4,7 @@
  * database would refuse (NUL, unpaired surrogates, long ids) or whose keys are `__proto__` and
  * `constructor`, stored and read back exactly on every store.
  */
-import { spawn } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -230,3 +230,57 @@ for (const backend of backends) {
     },
   )
 }
+
+/** The runtimes, each as the command that runs a TypeScript script. */
+const runtimes = {
+  node: ["node", ["--import", "tsx"]],
+  bun: [fileURLToPath(new URL("../node_modules/.bin/bun", import.meta.url)), []],
+  deno: [fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url)), ["run", "-A"]],
+} as const
+
+const running = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node"
+
+/** Runs `support/recordBody.ts` on `runtime`; its error output when it fails. */
+const recordOn = (runtime: keyof typeof runtimes, file: string, body: string) =>
+  Effect.async<string>((resume) => {
+    const [command, args] = runtimes[runtime]
+    const script = fileURLToPath(new URL("./support/recordBody.ts", import.meta.url))
+    const child = execFile(
+      command,
+      [...args, script, file, body],
+      { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1" } },
+      (error, _stdout, stderr) =>
+        resume(Effect.succeed(error === null ? "" : `${error} ${stderr}`)),
+    )
+    return Effect.sync(() => child.kill())
+  })
+
+describe("a body with `__proto__` keys written by one runtime", () => {
+  for (const writer of Object.keys(runtimes) as Array<keyof typeof runtimes>) {
+    if (writer === running) continue
+    it.live(
+      `written by ${writer}, read back here (${running}) as plain data`,
+      () =>
+        Effect.gen(function* () {
+          const id = freshId()
+          const file = join(scratch, `${writer}-${id}.sqlite`)
+          const body = signedBody(
+            JSON.parse(
+              `{"session_id":"${id}","result":"success","amount":"20.230",` +
+                `"currency_code":"KWD","__proto__":{"state":"paid"}}`,
+            ),
+          )
+          expect(yield* recordOn(writer, file, body)).toBe("")
+          const [event] = yield* CheckoutStore.events(id).pipe(
+            Effect.provide(CheckoutStore.layerSqlite(file)),
+          )
+          const payload = event?.payload ?? {}
+          expect(Object.getPrototypeOf(payload)).toBe(Object.prototype)
+          expect(Object.hasOwn(payload, "__proto__")).toBe(true)
+          expect(payload.state).toBeUndefined()
+          expect(payload).toEqual(JSON.parse(body))
+        }),
+      120_000,
+    )
+  }
+})
