@@ -218,6 +218,10 @@ export const layerSql: Layer.Layer<CheckoutStore, OttuStoreError, SqlClient.SqlC
  * Runs the store's migrations on the context's `SqlClient` (what {@link layerSql} does when it is
  * built), for a deploy step; the migrations it ran, none when the schema is current.
  *
+ * Safe to run from several replicas at once: the migrations run in one transaction under a lock
+ * (an advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so the others wait and then
+ * find them done.
+ *
  * @since 0.1.0
  * @category migrations
  */

@@ -41,6 +41,7 @@ import {
 } from "./OttuError.ts"
 import { equalInConstantTime, hmacSha256Hex } from "./Webhook/hmac.ts"
 import { numberLiterals } from "./Webhook/jsonNumbers.ts"
+import { asPlainData } from "./Webhook/plainData.ts"
 import type { NumberLiteral, Payload } from "./Webhook/signedMessage.ts"
 import * as signed from "./Webhook/signedMessage.ts"
 
@@ -401,7 +402,7 @@ export const verifyScheme = (
     payload.txn === undefined ? decodePayment(payload) : decodeOperation(payload)
   return Either.map(
     Either.mapLeft(decoded, (error) => new OttuWebhookDecodeError({ reason: describe(error) })),
-    (event) => ({ event, scheme }),
+    (event) => ({ event: asPlainData(event, payload), scheme }),
   )
 }
 

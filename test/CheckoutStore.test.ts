@@ -529,7 +529,7 @@ for (const backend of backends) {
             const ran = yield* sql<{
               migration_id: number
             }>`SELECT migration_id FROM effect_ottu_migrations`
-            expect(ran.map((row) => Number(row.migration_id))).toEqual([1, 2])
+            expect(ran.map((row) => Number(row.migration_id))).toEqual([1, 2, 3])
           }),
         )
 

@@ -42,6 +42,7 @@ import {
   type StoredEvent,
 } from "./model.ts"
 import { decide, eventKey, eventPayload, factsOf, merge } from "./records.ts"
+import { escapeText, payloadColumns, payloadText, StoredPayload, StoredText } from "./text.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Migrations
@@ -111,19 +112,36 @@ const addRefusalReason = Effect.flatMap(
   (sql) => sql`ALTER TABLE ottu_webhook_events ADD COLUMN reason TEXT`,
 )
 
+/**
+ * Any text a genuine event may carry (see `text.ts`): ids of any length (`TEXT`, not
+ * `VARCHAR(128)`: SQLite never enforced the length) and the exact JSON text of a payload whose
+ * queryable copy had to be escaped.
+ */
+const anyTextAndLongIds = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.onDialectOrElse({
+    pg: () =>
+      Effect.zipRight(
+        sql`ALTER TABLE ottu_checkouts ALTER COLUMN session_id TYPE TEXT`,
+        sql`ALTER TABLE ottu_webhook_events
+          ALTER COLUMN session_id TYPE TEXT, ALTER COLUMN checkout_session_id TYPE TEXT`,
+      ),
+    orElse: () => Effect.void,
+  })
+  yield* sql`ALTER TABLE ottu_checkouts ADD COLUMN raw_payload TEXT`
+  yield* sql`ALTER TABLE ottu_webhook_events ADD COLUMN raw_payload TEXT`
+})
+
 // ---------------------------------------------------------------------------------------------
 // Rows
 // ---------------------------------------------------------------------------------------------
 
-const Text = Schema.NullOr(Schema.String)
+const Text = Schema.NullOr(StoredText)
 /** A `TIMESTAMPTZ` comes back as a `Date` (PostgreSQL), ISO text as a string (SQLite). */
 const Timestamp = Schema.Union(Schema.DateTimeUtcFromDate, Schema.DateTimeUtc)
-const Payload = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-/** `JSONB` comes back parsed (PostgreSQL), text as a string (SQLite). */
-const Json = Schema.Union(Payload, Schema.parseJson(Payload))
 
 const CheckoutRow = Schema.Struct({
-  session_id: Schema.String,
+  session_id: StoredText,
   type: Text,
   payment_type: Text,
   amount: Text,
@@ -135,7 +153,7 @@ const CheckoutRow = Schema.Struct({
   token: Text,
   token_pg_code: Text,
   token_saved_at: Schema.NullOr(Timestamp),
-  payload: Json,
+  payload: StoredPayload,
   revision: Schema.Number,
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -143,21 +161,27 @@ const CheckoutRow = Schema.Struct({
 
 const EventRow = Schema.Struct({
   event_key: Schema.String,
-  session_id: Schema.String,
+  session_id: StoredText,
   checkout_session_id: Text,
   kind: Schema.Literal("payment", "operation"),
   outcome: Schema.Literal("applied", "stale", "recorded", "refused"),
   reason: Text,
-  payload: Json,
+  payload: StoredPayload,
   received_at: Timestamp,
 })
 
 const checkoutColumns =
   "session_id, type, payment_type, amount, currency_code, state, customer_id, order_no, " +
-  "agreement_id, token, token_pg_code, token_saved_at, payload, revision, created_at, updated_at"
+  `agreement_id, token, token_pg_code, token_saved_at, ${payloadText}, revision, created_at, ` +
+  "updated_at"
 
 const eventColumns =
-  "event_key, session_id, checkout_session_id, kind, outcome, reason, payload, received_at"
+  "event_key, session_id, checkout_session_id, kind, outcome, reason, payload, raw_payload, received_at"
+
+const eventRowColumns = `event_key, session_id, checkout_session_id, kind, outcome, reason, ${payloadText}, received_at`
+
+/** A text column's value as written (see `text.ts`). */
+const column = (text: string | null): string | null => (text === null ? null : escapeText(text))
 
 const decodeCheckouts = Schema.decodeUnknown(Schema.Array(CheckoutRow))
 const decodeEvents = Schema.decodeUnknown(Schema.Array(EventRow))
@@ -197,13 +221,43 @@ const storeError =
     return new OttuStoreError({ operation, reason, cause })
   }
 
-/** Runs the store's migrations that have not run yet; the ids and names of those it ran. */
-export const migrate = Migrator.make({})({
+/** The key of the PostgreSQL advisory lock the store's migrations take ("OTTU_M" in ASCII). */
+const migrationLock = 0x4f_54_54_55_5f_4d
+
+const migrator = Migrator.make({})({
   loader: Migrator.fromRecord({
     "1_checkout_store": createTables,
     "2_webhook_event_refusals": addRefusalReason,
+    "3_any_text_and_long_ids": anyTextAndLongIds,
   }),
   table: migrationsTable,
+})
+
+/**
+ * Runs the store's migrations that have not run yet; the ids and names of those it ran.
+ *
+ * Replicas may start at once on a fresh database: the migrations run in one transaction that
+ * first takes a lock, so the others wait and then find them done. On PostgreSQL the lock is a
+ * transaction-level advisory lock, and the migrations table is created under it, with the
+ * definition `@effect/sql`'s `Migrator` gives it (the `Migrator` would otherwise create it
+ * outside any transaction, and two replicas would both try). On SQLite the transaction begins
+ * with `BEGIN IMMEDIATE`, which takes the database's write lock.
+ */
+export const migrate = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const lock = sql.onDialectOrElse({
+    pg: () =>
+      Effect.zipRight(
+        sql`SELECT pg_advisory_xact_lock(${migrationLock})`,
+        sql`CREATE TABLE IF NOT EXISTS ${sql(migrationsTable)} (
+          migration_id integer primary key,
+          created_at timestamp with time zone not null default now(),
+          name text not null
+        )`,
+      ),
+    orElse: () => Effect.void,
+  })
+  return yield* sql.withTransaction(Effect.zipRight(lock, migrator))
 }).pipe(Effect.mapError(storeError("migrate")))
 
 /** Leaves a transaction by rolling it back, with the result to return instead. */
@@ -249,7 +303,7 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
     const claim = (sessionId: string, at: DateTime.Utc) =>
       Effect.map(
         checkouts(sql`INSERT INTO ottu_checkouts (session_id, payload, revision, created_at, updated_at)
-          VALUES (${sessionId}, ${"{}"}, 0, ${iso(at)}, ${iso(at)})
+          VALUES (${escapeText(sessionId)}, ${"{}"}, 0, ${iso(at)}, ${iso(at)})
           ON CONFLICT (session_id) DO UPDATE SET revision = ottu_checkouts.revision
           RETURNING ${columns}`),
         (rows) => Option.filter(Option.fromNullable(rows[0]), (row) => row.revision > 0),
@@ -259,32 +313,37 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
     const lock = (sessionId: string) =>
       Effect.map(
         checkouts(sql`UPDATE ottu_checkouts SET revision = revision
-          WHERE session_id = ${sessionId} RETURNING ${columns}`),
+          WHERE session_id = ${escapeText(sessionId)} RETURNING ${columns}`),
         (rows) => Option.fromNullable(rows[0]),
       )
 
-    const write = (c: StoredCheckout) =>
-      sql`UPDATE ottu_checkouts SET
-        type = ${c.type}, payment_type = ${c.payment_type}, amount = ${c.amount},
-        currency_code = ${c.currency_code}, state = ${c.state}, customer_id = ${c.customer_id},
-        order_no = ${c.order_no}, agreement_id = ${c.agreement_id},
-        token = ${c.token?.token ?? null}, token_pg_code = ${c.token?.pg_code ?? null},
+    const write = (c: StoredCheckout) => {
+      const payload = payloadColumns(c.payload)
+      return sql`UPDATE ottu_checkouts SET
+        type = ${column(c.type)}, payment_type = ${column(c.payment_type)},
+        amount = ${column(c.amount)}, currency_code = ${column(c.currency_code)},
+        state = ${column(c.state)}, customer_id = ${column(c.customer_id)},
+        order_no = ${column(c.order_no)}, agreement_id = ${column(c.agreement_id)},
+        token = ${column(c.token?.token ?? null)}, token_pg_code = ${column(c.token?.pg_code ?? null)},
         token_saved_at = ${c.token === null ? null : iso(c.token.saved_at)},
-        payload = ${JSON.stringify(c.payload)}, revision = ${c.revision},
+        payload = ${payload.payload}, raw_payload = ${payload.raw}, revision = ${c.revision},
         created_at = ${iso(c.created_at)}, updated_at = ${iso(c.updated_at)}
-        WHERE session_id = ${c.session_id}`
+        WHERE session_id = ${escapeText(c.session_id)}`
+    }
 
     /** Records the event unless its key is known; whether it was new. */
-    const insertEvent = (event: StoredEvent) =>
-      Effect.map(
+    const insertEvent = (event: StoredEvent) => {
+      const payload = payloadColumns(event.payload)
+      return Effect.map(
         sql`INSERT INTO ottu_webhook_events (${sql.literal(eventColumns)})
-          VALUES (${event.key}, ${event.session_id}, ${event.checkout_session_id}, ${event.kind},
-            ${event.outcome}, ${event.reason}, ${JSON.stringify(event.payload)},
-            ${iso(event.received_at)})
+          VALUES (${event.key}, ${escapeText(event.session_id)},
+            ${column(event.checkout_session_id)}, ${event.kind}, ${event.outcome},
+            ${column(event.reason)}, ${payload.payload}, ${payload.raw}, ${iso(event.received_at)})
           ON CONFLICT (event_key) DO NOTHING
           RETURNING event_key`,
         (rows) => rows.length > 0,
       )
+    }
 
     const save = (answer: Answer) =>
       Effect.gen(function* () {
@@ -297,7 +356,7 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
 
     /** Removes the empty row `claim` created, when the event did not fill it. */
     const unclaim = (sessionId: string) =>
-      sql`DELETE FROM ottu_checkouts WHERE session_id = ${sessionId} AND revision = 0`
+      sql`DELETE FROM ottu_checkouts WHERE session_id = ${escapeText(sessionId)} AND revision = 0`
 
     const record = <E = never, R = never>(
       event: Webhook.Event,
@@ -349,26 +408,29 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
       save,
       record,
       get: (sessionId) =>
-        checkouts(sql`SELECT ${columns} FROM ottu_checkouts WHERE session_id = ${sessionId}`).pipe(
+        checkouts(
+          sql`SELECT ${columns} FROM ottu_checkouts WHERE session_id = ${escapeText(sessionId)}`,
+        ).pipe(
           Effect.map((rows) => Option.fromNullable(rows[0])),
           Effect.mapError(storeError("get")),
         ),
       findByOrderNo: (orderNo) =>
         checkouts(sql`SELECT ${columns} FROM ottu_checkouts
-          WHERE order_no = ${orderNo} ORDER BY updated_at DESC LIMIT 1`).pipe(
+          WHERE order_no = ${escapeText(orderNo)} ORDER BY updated_at DESC LIMIT 1`).pipe(
           Effect.map((rows) => Option.fromNullable(rows[0])),
           Effect.mapError(storeError("findByOrderNo")),
         ),
       events: (sessionId) =>
-        sql`SELECT ${sql.literal(eventColumns)} FROM ottu_webhook_events
-          WHERE session_id = ${sessionId} ORDER BY id`.pipe(
+        sql`SELECT ${sql.literal(eventRowColumns)} FROM ottu_webhook_events
+          WHERE session_id = ${escapeText(sessionId)} ORDER BY id`.pipe(
           Effect.flatMap(decodeEvents),
           Effect.map((rows) => rows.map(toEvent)),
           Effect.mapError(storeError("events")),
         ),
       latestToken: ({ customer_id, agreement_id }) =>
         checkouts(sql`SELECT ${columns} FROM ottu_checkouts
-          WHERE customer_id = ${customer_id} AND agreement_id = ${agreement_id}
+          WHERE customer_id = ${escapeText(customer_id)}
+            AND agreement_id = ${escapeText(agreement_id)}
             AND token IS NOT NULL
           ORDER BY token_saved_at DESC LIMIT 1`).pipe(
           Effect.map((rows) => Option.fromNullable(rows[0]?.token)),

@@ -14,6 +14,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Driver from "./sqliteDriver.ts"
@@ -85,7 +86,21 @@ const connectionOf = (db: Driver.Database): SqlConnection.Connection => {
   }
 }
 
-/** Opens the database for the scope's lifetime and sets WAL mode, the busy timeout and foreign keys. */
+/** How often switching to WAL is tried again while another connection holds a lock. */
+const walRetryMillis = 10
+
+/** Whether SQLite refused a statement because another connection holds a lock on the file. */
+const isBusy = (error: SqlError): boolean => /database is locked/i.test(String(error.cause))
+
+/**
+ * Opens the database for the scope's lifetime and sets the busy timeout, WAL mode and foreign
+ * keys. A fresh file opened by several processes at once is switched to WAL by one of them:
+ *
+ * - the busy timeout comes first, so the others' reads wait for the lock instead of failing;
+ * - the switch itself takes an exclusive lock without waiting on the busy timeout (SQLite then
+ *   answers `database is locked` at once), so it is tried again every 10 ms, for up to the busy
+ *   timeout; once another process has switched the file, it succeeds at once.
+ */
 const openDatabase = (filename: string): Effect.Effect<Driver.Database, SqlError, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.tryPromise({
@@ -97,13 +112,17 @@ const openDatabase = (filename: string): Effect.Effect<Driver.Database, SqlError
   ).pipe(
     Effect.tap((db) => {
       const connection = connectionOf(db)
-      return Effect.forEach(
+      const pragma = (statement: string) => connection.executeUnprepared(statement, [], undefined)
+      return Effect.all(
         [
-          "PRAGMA journal_mode = WAL",
-          `PRAGMA busy_timeout = ${busyTimeoutMillis}`,
-          "PRAGMA foreign_keys = ON",
+          pragma(`PRAGMA busy_timeout = ${busyTimeoutMillis}`),
+          Effect.retry(pragma("PRAGMA journal_mode = WAL"), {
+            while: isBusy,
+            schedule: Schedule.spaced(walRetryMillis),
+            times: busyTimeoutMillis / walRetryMillis,
+          }),
+          pragma("PRAGMA foreign_keys = ON"),
         ],
-        (pragma) => connection.executeUnprepared(pragma, [], undefined),
         { discard: true },
       )
     }),

@@ -8,7 +8,7 @@
 import process from "node:process"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { PgClient } from "@effect/sql-pg"
-import { Effect, Either, Layer, Redacted } from "effect"
+import { Effect, Either, Layer, Redacted, type Scope } from "effect"
 import { CheckoutStore, OttuAuth, OttuConfig, Session, Webhook } from "../../src/index.ts"
 import { contractSandbox, sandboxKey } from "./sandbox.ts"
 
@@ -20,26 +20,30 @@ export const freshId = (): string =>
   (crypto.randomUUID() + crypto.randomUUID()).replaceAll("-", "").slice(0, 40)
 
 /**
- * A database of its own on the `DATABASE_URL` server for as long as the layer lives: created
- * when it is built, dropped when it is released, so runs on several runtimes never meet.
+ * The URL of a database of its own on the `DATABASE_URL` server for as long as the scope lives:
+ * created now, dropped when the scope closes, so runs on several runtimes never meet.
  */
+export const freshDatabase = (serverUrl: string): Effect.Effect<string, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const name = `effect_ottu_test_${freshId().slice(0, 16)}`
+    const admin = PgClient.layer({ url: Redacted.make(serverUrl), maxConnections: 1 })
+    const run = (statement: string) =>
+      Effect.flatMap(PgClient.PgClient, (sql) => sql.unsafe(statement)).pipe(
+        Effect.provide(admin),
+        Effect.orDie,
+      )
+    yield* Effect.acquireRelease(run(`CREATE DATABASE ${name}`), () =>
+      run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    )
+    const url = new URL(serverUrl)
+    url.pathname = `/${name}`
+    return url.toString()
+  })
+
+/** A client of a {@link freshDatabase}, for as long as the layer lives. */
 const pgDatabase = (serverUrl: string): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient> =>
   Layer.unwrapScoped(
-    Effect.gen(function* () {
-      const name = `effect_ottu_test_${freshId().slice(0, 16)}`
-      const admin = PgClient.layer({ url: Redacted.make(serverUrl), maxConnections: 1 })
-      const run = (statement: string) =>
-        Effect.flatMap(PgClient.PgClient, (sql) => sql.unsafe(statement)).pipe(
-          Effect.provide(admin),
-          Effect.orDie,
-        )
-      yield* Effect.acquireRelease(run(`CREATE DATABASE ${name}`), () =>
-        run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      )
-      const url = new URL(serverUrl)
-      url.pathname = `/${name}`
-      return PgClient.layer({ url: Redacted.make(url.toString()) })
-    }),
+    Effect.map(freshDatabase(serverUrl), (url) => PgClient.layer({ url: Redacted.make(url) })),
   ).pipe(Layer.orDie)
 
 /** A store the suite runs against. */
@@ -156,6 +160,20 @@ export const operationEvent = (
     },
     timestamp_utc: "2026-11-27 10:00:00",
     ...fields,
+  })
+
+/**
+ * Saves the checkout a webhook body is about, with the fields the store cross-checks events
+ * against, as the tracking layer does when the checkout is created through the SDK.
+ */
+export const knownCheckout = (payload: Readonly<Record<string, unknown>>) =>
+  CheckoutStore.save({
+    session_id: String(payload.session_id),
+    order_no: payload.order_no,
+    customer_id: payload.customer_id,
+    amount: payload.amount,
+    currency_code: payload.currency_code,
+    state: "created",
   })
 
 /** The default `webhook_url` the tracked SDK is configured with. */
