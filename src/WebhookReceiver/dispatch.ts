@@ -88,10 +88,16 @@ const handlerOf = (handlers: Handlers, event: Webhook.Event): Handler => {
  * one function between the cases you treat alike. The errors and requirements of all handlers
  * make those of the result.
  *
- * **Gotchas**: the case comes from the event's own fields, which the standard signature does not
- * all cover (`state` is signed, `session_id` is not: see `Webhook.Verified`). Ottu adds states
- * over time; until this SDK names a new one, its events go to `other`, so make `other` log or
- * store what it gets rather than drop it.
+ * **Gotchas**
+ *
+ * - The case comes from the event's own fields, and not all of them are signed (see
+ *   `Webhook.Verified`). A payment's `state` is signed by both schemes: a replayed body cannot
+ *   take another known state (at most lose it, and go to `other`). An operation's `operation`
+ *   (and its `txn`) is signed by neither: whoever replays a captured operation body can turn a
+ *   `capture` into a `refund`, so confirm with Ottu (`Checkout.retrieve`, `Inquiry`) before
+ *   acting on one, and use `session_id` only as a key to look up, never as proof.
+ * - Ottu adds states over time; until this SDK names a new one, its events go to `other`, so make
+ *   `other` log or store what it gets rather than drop it.
  *
  * @example
  * ```ts
@@ -123,7 +129,7 @@ const handlerOf = (handlers: Handlers, event: Webhook.Event): Handler => {
  * @category constructors
  */
 export const dispatch =
-  <const H extends Handlers>(
+  <H extends Handlers>(
     handlers: H,
   ): ((
     event: Webhook.Event,
