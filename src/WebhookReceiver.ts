@@ -250,3 +250,18 @@ export interface WebHandler {
   readonly handler: (request: Request) => Promise<Response>
   readonly dispose: () => Promise<void>
 }
+
+/**
+ * Typed dispatch: `dispatch(handlers)` is a receiver handler that routes each event to the
+ * handler of its payment state or operation, a missing case being a compile error, and the rest
+ * to `other`.
+ *
+ * @since 0.1.0
+ * @category dispatch
+ */
+export {
+  dispatch,
+  type Handlers,
+  type OperationKind,
+  type PaymentState,
+} from "./WebhookReceiver/dispatch.ts"
