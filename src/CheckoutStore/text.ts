@@ -23,6 +23,7 @@ import * as Schema from "effect/Schema"
 
 /** What PostgreSQL cannot hold, and the escape character itself. */
 const unstorable =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what PostgreSQL cannot hold
   /[\u0000\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 const escaped = /\uffff([0-9a-f]{4})/g
