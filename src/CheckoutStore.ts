@@ -81,6 +81,9 @@
  * `reference_number` (signed), so two genuine partial refunds of one payment are two events even
  * with the same amount. The same body under another session id is another event (then refused by
  * the cross-checks). An event without a signature (built by hand) is keyed by its whole payload.
+ * A **refused** event is the exception: delivered again (re-sent from Ottu's dashboard), it is
+ * decided again in its place, so an event refused because its checkout was not stored yet, or
+ * because Ottu could not be asked in confirm mode, is applied once it can be.
  *
  * **Concurrency.** Recording an event — inserting it, merging it into its checkout, and the
  * optional `within` effect — is one transaction, serialised per session: on PostgreSQL by a row
@@ -120,7 +123,6 @@ import { eventCard } from "./CheckoutStore/records.ts"
 import * as Tracking from "./CheckoutStore/tracking.ts"
 import { AnswerObserver } from "./internal/observer.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
-import type { OttuCallError } from "./OttuError.ts"
 import type * as Webhook from "./Webhook.ts"
 import type * as WebhookReceiver from "./WebhookReceiver.ts"
 
@@ -442,12 +444,13 @@ const confirmCard = (
 
 /**
  * Confirm mode: Ottu's answer about the event's checkout, read before the store's transaction
- * (no database lock is held over HTTP), and the event's card if Ottu confirms it.
+ * (no database lock is held over HTTP), and the event's card if Ottu confirms it. When Ottu
+ * cannot be asked, the answer says why, so that the event is kept (refused) rather than lost.
  */
 const confirmation = (
   event: Webhook.Event,
   scheme: Webhook.Scheme,
-): Effect.Effect<Confirmed, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
+): Effect.Effect<Confirmed, never, OttuConfig | HttpClient.HttpClient> =>
   Checkout.retrieve(event.session_id).pipe(
     Effect.flatMap((checkout) =>
       Effect.map(confirmCard(eventCard(event), scheme, checkout), (token) => ({
@@ -455,8 +458,12 @@ const confirmation = (
         token,
       })),
     ),
-    Effect.catchTag("OttuNotFoundError", () =>
-      Effect.succeed<Confirmed>({ checkout: null, token: null }),
+    Effect.catchAll((error) =>
+      Effect.succeed<Confirmed>(
+        error._tag === "OttuNotFoundError"
+          ? { checkout: null, token: null }
+          : { checkout: null, token: null, unanswered: error._tag },
+      ),
     ),
   )
 
@@ -502,11 +509,14 @@ const recordOrRefuse = <E, R>(
  *   a genuine event refused this way (a checkout the store never saw) shows as a failed delivery
  *   in Ottu's dashboard and in Ottu's error email, instead of being silently accepted, and the
  *   payer is not redirected as if all were well;
- * - 400 when the store, confirm mode's read of Ottu, or `next` fails: nothing of the event is
- *   kept.
+ * - 400 when confirm mode could not ask Ottu (a timeout, a 5xx, ...): the event is refused and
+ *   kept as above, with that reason;
+ * - 400 when the store or `next` fails: nothing of the event is kept.
  *
  * **Gotchas**: Ottu retries a delivery only when it times out, so an event refused with 400 is
- * not sent again by itself; re-send it from Ottu's dashboard, or read the checkout again.
+ * not sent again by itself. A refused event delivered again (re-sent from Ottu's dashboard) is
+ * decided again, not taken for a duplicate: once its checkout is known, or Ottu can be asked, it
+ * is applied.
  *
  * @example
  * ```ts
@@ -537,7 +547,7 @@ export const handler: {
     delivery?: WebhookReceiver.Delivery,
   ) => Effect.Effect<
     void,
-    OttuStoreError | OttuWebhookRefusedError | OttuCallError | E,
+    OttuStoreError | OttuWebhookRefusedError | E,
     CheckoutStore | OttuConfig | HttpClient.HttpClient | R
   >
   <E = never, R = never>(
@@ -553,7 +563,7 @@ export const handler: {
     delivery?: WebhookReceiver.Delivery,
   ): Effect.Effect<
     void,
-    OttuStoreError | OttuWebhookRefusedError | OttuCallError | E,
+    OttuStoreError | OttuWebhookRefusedError | E,
     CheckoutStore | OttuConfig | HttpClient.HttpClient | R
   > => {
     const options = typeof next === "function" ? { next } : (next ?? {})

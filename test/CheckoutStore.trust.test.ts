@@ -5,7 +5,7 @@
  * must neither move another checkout nor plant a saved card; confirm mode applies Ottu's own
  * answer; replays that change only unsigned fields are one event.
  */
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Either, Exit, Layer, Logger, Option, Redacted, Ref } from "effect"
 import {
@@ -14,6 +14,7 @@ import {
   OttuAuth,
   OttuConfig,
   OttuSandbox,
+  RequestOptions,
   Webhook,
   WebhookReceiver,
 } from "../src/index.ts"
@@ -258,6 +259,70 @@ for (const backend of backends) {
           yield* CheckoutStore.record(operationEvent(id, { reference_number: "OP-b" }))
           expect(yield* CheckoutStore.events(id)).toHaveLength(2)
         }),
+      )
+
+      it.effect("a refused event delivered again is decided again, in its place", () =>
+        Effect.gen(function* () {
+          const id = freshId()
+          const event = paymentEvent(id)
+          // Ottu's event arrives before the checkout was stored: refused, kept.
+          expect((yield* CheckoutStore.record(event)).outcome).toBe("refused")
+          // Delivered again while still unknown: refused again, not taken for a duplicate.
+          expect((yield* CheckoutStore.record(event)).outcome).toBe("refused")
+          yield* CheckoutStore.save(answer(id, { order_no: null }))
+          // Re-sent from the dashboard once the checkout is known: applied, once.
+          expect((yield* CheckoutStore.record(event)).outcome).toBe("applied")
+          expect((yield* CheckoutStore.record(event)).outcome).toBe("duplicate")
+          expect(yield* stored(id)).toMatchObject({ state: "paid" })
+          expect(yield* CheckoutStore.events(id)).toEqual([
+            expect.objectContaining({ outcome: "applied", reason: null }),
+          ])
+        }),
+      )
+
+      it.effect("confirm mode keeps an event it could not confirm, and applies it later", () =>
+        Effect.gen(function* () {
+          const session = yield* Checkout.create({
+            type: "e_commerce",
+            amount: "20.230",
+            currency_code: "KWD",
+            pg_codes: [OttuSandbox.pgCodes.creditCard],
+          })
+          const genuine = verified(yield* OttuSandbox.pay(session.session_id))
+          const confirm = CheckoutStore.handler({ confirm: true })
+          // Ottu answers 503 to the confirming read: the event is refused and kept, not lost.
+          const down = HttpClient.make((request) =>
+            Effect.succeed(
+              HttpClientResponse.fromWeb(
+                request,
+                new Response('{"detail":"unavailable"}', { status: 503 }),
+              ),
+            ),
+          )
+          const refused = yield* Effect.exit(
+            confirm(genuine.event, { scheme: genuine.scheme }).pipe(
+              Effect.provideService(HttpClient.HttpClient, down),
+              RequestOptions.withRequestOptions({ retry: false }),
+            ),
+          )
+          expect(refused).toEqual(
+            Exit.fail(
+              expect.objectContaining({
+                _tag: "OttuWebhookRefusedError",
+                reason: "Ottu could not be asked about this session (OttuServerError)",
+              }),
+            ),
+          )
+          expect(yield* CheckoutStore.events(session.session_id)).toEqual([
+            expect.objectContaining({ outcome: "refused" }),
+          ])
+          // Delivered again with Ottu reachable: confirmed and applied.
+          yield* confirm(genuine.event, { scheme: genuine.scheme })
+          expect(yield* stored(session.session_id)).toMatchObject({ state: "paid" })
+          expect(yield* CheckoutStore.events(session.session_id)).toEqual([
+            expect.objectContaining({ outcome: "applied" }),
+          ])
+        }).pipe(Effect.provide(untracked)),
       )
 
       it.effect("confirm mode applies Ottu's answer, not the body", () =>

@@ -10,7 +10,6 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as HashMap from "effect/HashMap"
-import * as HashSet from "effect/HashSet"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Webhook from "../Webhook.ts"
@@ -28,10 +27,9 @@ import { decide, eventKey, eventPayload, factsOf, merge, type Trust } from "./re
 interface State {
   readonly checkouts: HashMap.HashMap<string, StoredCheckout>
   readonly events: HashMap.HashMap<string, ReadonlyArray<StoredEvent>>
-  readonly keys: HashSet.HashSet<string>
 }
 
-const empty: State = { checkouts: HashMap.empty(), events: HashMap.empty(), keys: HashSet.empty() }
+const empty: State = { checkouts: HashMap.empty(), events: HashMap.empty() }
 
 const now = Effect.map(Clock.currentTimeMillis, DateTime.unsafeMake)
 
@@ -44,7 +42,11 @@ const apply = (
   at: DateTime.Utc,
 ): readonly [Recorded, State] => {
   const current = HashMap.get(state.checkouts, event.session_id)
-  if (HashSet.has(state.keys, key)) return [{ outcome: "duplicate", key, checkout: current }, state]
+  const recorded = Option.getOrElse(HashMap.get(state.events, event.session_id), () => [])
+  const previous = recorded.findIndex((stored) => stored.key === key)
+  if (previous >= 0 && recorded[previous]?.outcome !== "refused") {
+    return [{ outcome: "duplicate", key, checkout: current }, state]
+  }
   const { outcome, reason, merged } = decide(event, options, Option.getOrNull(current), at)
   const checkout = merged === undefined ? current : Option.some(merged.checkout)
   const stored: StoredEvent = {
@@ -62,11 +64,14 @@ const apply = (
       merged === undefined
         ? state.checkouts
         : HashMap.set(state.checkouts, event.session_id, merged.checkout),
-    events: HashMap.set(state.events, event.session_id, [
-      ...Option.getOrElse(HashMap.get(state.events, event.session_id), () => []),
-      stored,
-    ]),
-    keys: HashSet.add(state.keys, key),
+    // A refused event delivered again is decided again, in its place.
+    events: HashMap.set(
+      state.events,
+      event.session_id,
+      previous >= 0
+        ? recorded.map((event, index) => (index === previous ? stored : event))
+        : [...recorded, stored],
+    ),
   }
   return [{ outcome, key, checkout, ...(reason === null ? {} : { reason }) }, next]
 }

@@ -106,8 +106,10 @@ export interface Recorded {
 
 /**
  * What Ottu answered when asked about an event's checkout (confirm mode): its checkout
- * (`Checkout.retrieve`), `null` when Ottu does not know the session (404); and the card of the
- * event when Ottu confirmed it, `null` otherwise.
+ * (`Checkout.retrieve`), `null` when Ottu does not know the session (404) or could not be asked;
+ * the card of the event when Ottu confirmed it, `null` otherwise; and, when Ottu could not be
+ * asked (a timeout, a 5xx, ...), why (`unanswered`): the event is then refused and kept, and
+ * decided again when it is delivered again.
  *
  * @since 0.1.0
  * @category models
@@ -115,6 +117,7 @@ export interface Recorded {
 export interface Confirmed {
   readonly checkout: Answer | null
   readonly token: Omit<SavedToken, "saved_at"> | null
+  readonly unanswered?: string | undefined
 }
 
 /**

@@ -266,6 +266,9 @@ export const decide = (
 ): Decision => {
   const confirmed = options.confirmed
   if (confirmed !== undefined) {
+    if (confirmed.unanswered !== undefined) {
+      return refused(`Ottu could not be asked about this session (${confirmed.unanswered})`)
+    }
     if (confirmed.checkout === null) return refused("Ottu does not know this session")
     const reason = mismatch(event, factsOf(event.session_id, confirmed.checkout))
     if (reason !== undefined) return refused(reason)

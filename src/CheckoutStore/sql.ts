@@ -331,7 +331,10 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
         WHERE session_id = ${escapeText(c.session_id)}`
     }
 
-    /** Records the event unless its key is known; whether it was new. */
+    /**
+     * Records the event unless its key is known, or decides again an event that was refused (it
+     * keeps its place); whether it was written.
+     */
     const insertEvent = (event: StoredEvent) => {
       const payload = payloadColumns(event.payload)
       return Effect.map(
@@ -339,7 +342,11 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
           VALUES (${event.key}, ${escapeText(event.session_id)},
             ${column(event.checkout_session_id)}, ${event.kind}, ${event.outcome},
             ${column(event.reason)}, ${payload.payload}, ${payload.raw}, ${iso(event.received_at)})
-          ON CONFLICT (event_key) DO NOTHING
+          ON CONFLICT (event_key) DO UPDATE SET
+            checkout_session_id = excluded.checkout_session_id, outcome = excluded.outcome,
+            reason = excluded.reason, payload = excluded.payload,
+            raw_payload = excluded.raw_payload, received_at = excluded.received_at
+          WHERE ottu_webhook_events.outcome = 'refused'
           RETURNING event_key`,
         (rows) => rows.length > 0,
       )
