@@ -83,7 +83,7 @@ const tooLarge = { status: 413, body: { detail: "Request body too large" } }
 const success = { status: 200, body: { detail: "Success" } }
 
 describe("WebhookReceiver in process", () => {
-  it("reads and verifies a 256 kB body sent in one-byte chunks", { timeout: 120_000 }, async () => {
+  it("reads and verifies a 256 kB body sent in one-byte chunks", { timeout: 180_000 }, async () => {
     const { sessions, options } = recording()
     const receiver = WebhookReceiver.webHandler(options)
     const body = signedBody(256 * 1024)
@@ -100,7 +100,7 @@ describe("WebhookReceiver in process", () => {
     expect(await postStream(receiver.handler, stream.body)).toEqual(tooLarge)
     expect(stream.pulled).toBeLessThan(64 * 1024 + 64)
     expect(sessions).toEqual([])
-  }, 120_000)
+  }, 180_000)
 })
 
 /** A receiver served on 127.0.0.1 by the running runtime's server; its port and its stop. */
@@ -218,7 +218,7 @@ const chunkedOneByOne = (bytes: Uint8Array): Uint8Array => {
 
 describe("WebhookReceiver over TCP on the running runtime's server", () => {
   it("reads and verifies a 256 kB body sent as one-byte HTTP chunks", {
-    timeout: 120_000,
+    timeout: 180_000,
   }, async () => {
     const { sessions, options } = recording()
     const running = await serveReceiver(options)
@@ -235,7 +235,7 @@ describe("WebhookReceiver over TCP on the running runtime's server", () => {
   })
 
   it("refuses 413 a body over the limit sent as one-byte HTTP chunks", {
-    timeout: 120_000,
+    timeout: 180_000,
   }, async () => {
     const { sessions, options } = recording({ maxBodySize: 64 * 1024 })
     const running = await serveReceiver(options)
@@ -254,7 +254,7 @@ describe("WebhookReceiver over TCP on the running runtime's server", () => {
   })
 
   it("answers 408 to a body that stops arriving, and other requests meanwhile", {
-    timeout: 120_000,
+    timeout: 180_000,
   }, async () => {
     const { sessions, options } = recording({ readTimeout: "500 millis" })
     const running = await serveReceiver(options)
