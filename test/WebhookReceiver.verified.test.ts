@@ -67,10 +67,10 @@ describe("a decode failure", () => {
     const result = Webhook.verify(JSON.stringify(body), key)
     expect(Either.isLeft(result)).toBe(true)
     const message = Either.isLeft(result) ? result.left.message : ""
+    expect(message).not.toContain("4111")
     expect(message).toContain("token.token: Expected string, actual a number")
     expect(message).toContain("token.number: Expected string | null | undefined, actual a number")
     expect(message).toContain("is_sandbox: Expected boolean | undefined, actual a string")
-    expect(message).not.toContain("4111")
   })
 
   it.effect("keeps card values out of the receiver's log line and span", () =>
@@ -78,14 +78,13 @@ describe("a decode failure", () => {
       const { exit, spans, lines } = yield* captureTelemetry(receive(body))
       expect(exit).toMatchObject({ _tag: "Success", value: { status: 400, deliveries: [] } })
       const logged = lines.join("\n")
-      expect(logged).toContain("token.token: Expected string, actual a number")
-      const span = spans.find((s) => s.name === "Ottu.WebhookReceiver.receive")
-      expect(span).toBeDefined()
       const traced = JSON.stringify(spans, (_key, value) =>
         value instanceof Map ? Object.fromEntries(value) : value,
       )
-      expect(traced).toContain("token.token")
       for (const text of [logged, traced]) expect(text).not.toContain("4111")
+      expect(logged).toContain("token.token: Expected string, actual a number")
+      expect(spans.map((s) => s.name)).toContain("Ottu.WebhookReceiver.receive")
+      expect(traced).toContain("token.token: Expected string, actual a number")
     }),
   )
 })
