@@ -43,7 +43,7 @@ export interface Options<E, R> {
   /**
    * How long the whole body may take to arrive, from the moment the receiver starts reading it;
    * a body still incomplete then answers 408 and is no longer read. Default
-   * {@link defaultReadTimeout} (10 seconds).
+   * {@link defaultReadTimeout} (10 seconds), also used for a zero duration.
    */
   readonly readTimeout?: Duration.DurationInput | undefined
   /**
@@ -95,6 +95,9 @@ export const keyConfig: Config.Config<Redacted.Redacted<string>> = Config.redact
 const answer = (status: number, detail: string): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.unsafeJson({ detail }, { status })
 
+/** The size a body's buffer starts at, in bytes, unless the body is declared smaller. */
+const initialBuffer = 16 * 1024
+
 /** Why a body was not read: more than the limit, or not all of it in time. */
 type Unread = "too large" | "too slow"
 
@@ -105,7 +108,8 @@ type Unread = "too large" | "too slow"
  * empty.
  *
  * Each chunk is copied at once into one buffer that doubles when full, so reading costs time
- * linear in the body's size however finely it is chunked. Keeping the chunks instead is not
+ * linear in the body's size however finely it is chunked. The buffer starts small whatever the
+ * declared length: a client cannot have memory set aside for bytes it has not sent. Keeping the chunks instead is not
  * enough: on Deno every chunk read off a socket has a buffer of its own, and a quarter of a
  * million live buffers make each garbage collection slower than the last.
  *
@@ -123,7 +127,7 @@ const readBody = (
   if (declared > limit) return Effect.succeed("too large")
   return Effect.gen(function* () {
     const outcome = yield* Deferred.make<Uint8Array | Unread>()
-    let bytes = new Uint8Array(declared > 0 ? declared : 16 * 1024)
+    let bytes = new Uint8Array(declared >= 0 ? Math.min(declared, initialBuffer) : initialBuffer)
     let size = 0
     yield* Stream.runForEach(request.stream, (chunk) => {
       if (size + chunk.length > limit) {
@@ -215,10 +219,9 @@ export const make = <E, R>(
     options.key === undefined || options.key === "" ? keyConfig : Effect.succeed(options.key),
     (key) => {
       const limit = options.maxBodySize ?? defaultMaxBodySize
-      const readTimeout =
-        options.readTimeout === undefined
-          ? defaultReadTimeout
-          : Duration.decode(options.readTimeout)
+      const given =
+        options.readTimeout === undefined ? Duration.zero : Duration.decode(options.readTimeout)
+      const readTimeout = Duration.greaterThan(given, Duration.zero) ? given : defaultReadTimeout
       const success = answer(options.successStatus ?? 200, "Success")
       return Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
