@@ -328,23 +328,57 @@ const payloadOf = (
 const decodePayment = Schema.decodeUnknownEither(PaymentEvent, { errors: "all" })
 const decodeOperation = Schema.decodeUnknownEither(OperationEvent, { errors: "all" })
 
+/** What a value is, never what it holds: `a string`, `a number`, `an object`, `null`... */
+const kindOf = (value: unknown): string => {
+  if (value === null || value === undefined) return String(value)
+  if (Array.isArray(value)) return "an array"
+  return typeof value === "object" ? "an object" : `a ${typeof value}`
+}
+
+/** The value at `path` in `payload`, or undefined. */
+const valueAt = (payload: Payload, path: ReadonlyArray<PropertyKey>): unknown =>
+  path.reduce<unknown>(
+    (value, key) =>
+      typeof value === "object" && value !== null
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined,
+    payload,
+  )
+
+/** Schema's messages that hold no value of the payload. */
+const valueless = new Set(["is missing", "is unexpected", "is forbidden"])
+
 /**
- * A decoding failure on one line, one entry per field: `is_sandbox: Expected boolean, actual
- * "yes"; session_id: is missing`.
+ * A decoding failure on one line, one entry per field, naming each field and what was expected
+ * of it and the kind of value found there, never the value: `is_sandbox: Expected boolean,
+ * actual a string; session_id: is missing`. A webhook may carry card numbers and tokens
+ * (`token.token`, `token.number`): the reason goes into logs and spans, so no value does.
  */
-const describe = (error: ParseResult.ParseError): string => {
-  const byPath = new Map<string, Array<string>>()
+const describe = (error: ParseResult.ParseError, payload: Payload): string => {
+  const byPath = new Map<
+    string,
+    { at: ReadonlyArray<PropertyKey>; expected: Array<string>; other: Array<string> }
+  >()
   for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
     const path = issue.path.join(".")
-    byPath.set(path, [...(byPath.get(path) ?? []), issue.message])
+    const entry = byPath.get(path) ?? { at: issue.path, expected: [], other: [] }
+    byPath.set(path, entry)
+    const expected = /^Expected (.+?), actual /s.exec(issue.message)?.[1]
+    if (expected !== undefined) entry.expected.push(expected)
+    else
+      entry.other.push(
+        valueless.has(issue.message)
+          ? issue.message
+          : `is invalid, actual ${kindOf(valueAt(payload, issue.path))}`,
+      )
   }
-  return Array.from(byPath, ([path, messages]) => {
-    const expected = messages.map((m) => /^Expected (.+), actual (.+)$/s.exec(m))
-    const actual = expected[0]?.[2]
-    const merged = expected.every((m) => m !== null && m[2] === actual)
-      ? `Expected ${expected.map((m) => m?.[1]).join(" | ")}, actual ${actual}`
-      : messages.join("; ")
-    return path === "" ? merged : `${path}: ${merged}`
+  return Array.from(byPath, ([path, { at, expected, other }]) => {
+    const found = kindOf(valueAt(payload, at))
+    const messages = [
+      ...(expected.length > 0 ? [`Expected ${expected.join(" | ")}, actual ${found}`] : []),
+      ...other,
+    ].join("; ")
+    return path === "" ? messages : `${path}: ${messages}`
   }).join("; ")
 }
 
@@ -401,7 +435,10 @@ export const verifyScheme = (
   const decoded: Either.Either<Event, ParseResult.ParseError> =
     payload.txn === undefined ? decodePayment(payload) : decodeOperation(payload)
   return Either.map(
-    Either.mapLeft(decoded, (error) => new OttuWebhookDecodeError({ reason: describe(error) })),
+    Either.mapLeft(
+      decoded,
+      (error) => new OttuWebhookDecodeError({ reason: describe(error, payload) }),
+    ),
     (event) => ({ event: asPlainData(event, payload), scheme }),
   )
 }

@@ -13,9 +13,12 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Webhook from "./Webhook.ts"
@@ -37,6 +40,12 @@ export interface Options<E, R> {
   readonly key?: Webhook.Key | undefined
   /** The largest body accepted, in bytes; a larger one answers 413 unread. Default 1 MiB. */
   readonly maxBodySize?: number | undefined
+  /**
+   * How long the whole body may take to arrive, from the moment the receiver starts reading it;
+   * a body still incomplete then answers 408 and is no longer read. Default
+   * {@link defaultReadTimeout} (10 seconds), also used for a zero duration.
+   */
+  readonly readTimeout?: Duration.DurationInput | undefined
   /**
    * The status of a success: 200 (the default) has Ottu redirect the payer to the checkout's
    * `redirect_url`; 201 counts as delivered too but keeps the payer on Ottu's summary page.
@@ -64,6 +73,15 @@ export interface Delivery {
 export const defaultMaxBodySize = 1024 * 1024
 
 /**
+ * The default time a body may take to arrive (10 seconds): Ottu sends a few kilobytes at once,
+ * so only a stalled or hostile client comes near it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultReadTimeout: Duration.Duration = Duration.seconds(10)
+
+/**
  * The webhook key read from `OTTU_WEBHOOK_KEY` as a `Redacted`. An empty value counts as
  * missing, since anyone can sign with an empty key.
  *
@@ -77,34 +95,66 @@ export const keyConfig: Config.Config<Redacted.Redacted<string>> = Config.redact
 const answer = (status: number, detail: string): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.unsafeJson({ detail }, { status })
 
+/** The size a body's buffer starts at, in bytes, unless the body is declared smaller. */
+const initialBuffer = 16 * 1024
+
+/** Why a body was not read: more than the limit, or not all of it in time. */
+type Unread = "too large" | "too slow"
+
 /**
- * The body's bytes, or undefined when it is larger than `limit`. A declared `Content-Length`
- * over the limit is refused before reading; otherwise reading stops at the first chunk past it.
- * A body that cannot be read (none at all, a dropped connection) counts as empty.
+ * The body's bytes, or why they were not read. A declared `Content-Length` over the limit is
+ * refused before reading; otherwise reading stops at the first chunk past the limit, or when
+ * `timeout` passes. A body that cannot be read (none at all, a dropped connection) counts as
+ * empty.
+ *
+ * Each chunk is copied at once into one buffer that doubles when full, so reading costs time
+ * linear in the body's size however finely it is chunked. The buffer starts small whatever the
+ * declared length: a client cannot have memory set aside for bytes it has not sent. Keeping the chunks instead is not
+ * enough: on Deno every chunk read off a socket has a buffer of its own, and a quarter of a
+ * million live buffers make each garbage collection slower than the last.
+ *
+ * The reading runs in a child fiber of the request's fiber, which gets the outcome through a
+ * `Deferred`. A body refused unread stays open, unread, until the request's fiber ends, once
+ * the answer is sent: the child is interrupted then, which cancels the body stream. Cancelling
+ * it first would have Node's server destroy the socket before the 408 or 413 is written.
  */
 const readBody = (
   request: HttpServerRequest.HttpServerRequest,
   limit: number,
-): Effect.Effect<Uint8Array | undefined> => {
-  if (Number(request.headers["content-length"]) > limit) return Effect.succeed(undefined)
-  return request.stream.pipe(
-    Stream.runFoldWhile(
-      { size: 0, chunks: [] as Array<Uint8Array> },
-      (read) => read.size <= limit,
-      (read, chunk) => ({ size: read.size + chunk.length, chunks: [...read.chunks, chunk] }),
-    ),
-    Effect.map(({ size, chunks }) => {
-      if (size > limit) return undefined
-      const bytes = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.length
+  timeout: Duration.Duration,
+): Effect.Effect<Uint8Array | Unread> => {
+  const declared = Number(request.headers["content-length"])
+  if (declared > limit) return Effect.succeed("too large")
+  return Effect.gen(function* () {
+    const outcome = yield* Deferred.make<Uint8Array | Unread>()
+    let bytes = new Uint8Array(declared >= 0 ? Math.min(declared, initialBuffer) : initialBuffer)
+    let size = 0
+    yield* Stream.runForEach(request.stream, (chunk) => {
+      if (size + chunk.length > limit) {
+        return Effect.zipRight(Deferred.succeed(outcome, "too large"), Effect.never)
       }
-      return bytes
-    }),
-    Effect.orElseSucceed(() => new Uint8Array(0)),
-  )
+      if (size + chunk.length > bytes.length) {
+        const grown = new Uint8Array(
+          Math.min(limit, Math.max(2 * bytes.length, size + chunk.length)),
+        )
+        grown.set(bytes.subarray(0, size))
+        bytes = grown
+      }
+      bytes.set(chunk, size)
+      size += chunk.length
+      return Effect.void
+    }).pipe(
+      Effect.matchEffect({
+        onFailure: () => Deferred.succeed(outcome, new Uint8Array(0)),
+        onSuccess: () => Deferred.succeed(outcome, bytes.subarray(0, size)),
+      }),
+      Effect.fork,
+    )
+    return yield* Deferred.await(outcome).pipe(
+      Effect.timeoutOption(timeout),
+      Effect.map(Option.getOrElse((): Unread => "too slow")),
+    )
+  }).pipe(Effect.interruptible)
 }
 
 const decoder = new TextDecoder()
@@ -134,6 +184,7 @@ const bodyValue = (request: HttpServerRequest.HttpServerRequest, bytes: Uint8Arr
  * | 400 | `{"detail": "Invalid webhook event"}` | authentic, but not an event of the documented shape |
  * | 401 | `{"detail": "Unable to verify signature"}` | not a JSON object or form, no signature, or a wrong one: the handler is not called |
  * | 405 | `{"detail": "Method not allowed"}` | not a POST |
+ * | 408 | `{"detail": "Request body not received in time"}` | the body did not arrive within `readTimeout` |
  * | 413 | `{"detail": "Request body too large"}` | the body exceeds `maxBodySize` |
  *
  * A form body (`application/x-www-form-urlencoded`) is verified like the same fields in JSON:
@@ -168,6 +219,9 @@ export const make = <E, R>(
     options.key === undefined || options.key === "" ? keyConfig : Effect.succeed(options.key),
     (key) => {
       const limit = options.maxBodySize ?? defaultMaxBodySize
+      const given =
+        options.readTimeout === undefined ? Duration.zero : Duration.decode(options.readTimeout)
+      const readTimeout = Duration.greaterThan(given, Duration.zero) ? given : defaultReadTimeout
       const success = answer(options.successStatus ?? 200, "Success")
       return Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
@@ -177,8 +231,9 @@ export const make = <E, R>(
             { status: 405, headers: { allow: "POST" } },
           )
         }
-        const bytes = yield* readBody(request, limit)
-        if (bytes === undefined) return answer(413, "Request body too large")
+        const bytes = yield* readBody(request, limit, readTimeout)
+        if (bytes === "too large") return answer(413, "Request body too large")
+        if (bytes === "too slow") return answer(408, "Request body not received in time")
         const verified = Webhook.verifyScheme(bodyValue(request, bytes), key)
         if (Either.isLeft(verified)) {
           const error = verified.left
