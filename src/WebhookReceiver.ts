@@ -109,9 +109,9 @@ type Unread = "too large" | "too slow"
  *
  * Each chunk is copied at once into one buffer that doubles when full, so reading costs time
  * linear in the body's size however finely it is chunked. The buffer starts small whatever the
- * declared length: a client cannot have memory set aside for bytes it has not sent. Keeping the chunks instead is not
- * enough: on Deno every chunk read off a socket has a buffer of its own, and a quarter of a
- * million live buffers make each garbage collection slower than the last.
+ * declared length: a client cannot have memory set aside for bytes it has not sent. Keeping the
+ * chunks instead is not enough: on Deno every chunk read off a socket has a buffer of its own,
+ * and a quarter of a million live buffers make each garbage collection slower than the last.
  *
  * The reading runs in a child fiber of the request's fiber, which gets the outcome through a
  * `Deferred`. A body refused unread stays open, unread, until the request's fiber ends, once
