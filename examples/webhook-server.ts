@@ -25,13 +25,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import {
-  Checkout,
-  CheckoutStore,
-  type OttuConfig,
-  type Webhook,
-  WebhookReceiver,
-} from "../src/index.ts"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
+import { Checkout, type OttuConfig, type Webhook, WebhookReceiver } from "../src/index.ts"
 import { customerPays, OttuLive, run, webhookKey } from "./ottu.ts"
 
 type Handler = (request: Request) => Promise<Response>

@@ -2,6 +2,10 @@
  * effect-ottu: the Effect-native SDK for the Ottu payment gateway. One namespace per module;
  * each module is also importable on its own (`effect-ottu/Checkout`).
  *
+ * The checkout store is not re-exported here: it is built on the optional `@effect/sql` peers, so
+ * it lives at `effect-ottu/CheckoutStore` alone and the rest of the SDK neither loads nor types
+ * against them.
+ *
  * @since 0.1.0
  */
 
@@ -11,8 +15,6 @@ export * as AutoDebit from "./AutoDebit.ts"
 export * as Cards from "./Cards.ts"
 /** @since 0.1.0 */
 export * as Checkout from "./Checkout.ts"
-/** @since 0.1.0 */
-export * as CheckoutStore from "./CheckoutStore.ts"
 /** @since 0.1.0 */
 export * as Inquiry from "./Inquiry.ts"
 /** @since 0.1.0 */

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Schema } from "effect"
-import { CheckoutStore, OttuError, OttuSandbox, Webhook } from "../src/index.ts"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
+import { OttuError, OttuSandbox, Webhook } from "../src/index.ts"
 
 const call = { method: "GET", path: "/b/checkout/v1/pymt-txn/{session_id}/" }
 const answer = { ...call, status: 400, body: {} }

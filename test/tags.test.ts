@@ -4,11 +4,15 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Context } from "effect"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
 import * as Entry from "../src/index.ts"
+
+/** Every public module: the entry's namespaces and the store, which has its own entry. */
+const modules = { ...Entry, CheckoutStore }
 
 describe("tag keys", () => {
   it("follow effect-ottu/<Module>/<Name>", () => {
-    const tags = Object.entries(Entry).flatMap(([module, exports]) =>
+    const tags = Object.entries(modules).flatMap(([module, exports]) =>
       Object.entries(exports)
         .filter(([, value]) => Context.isTag(value))
         .map(([name, tag]) => ({ module, name, key: (tag as Context.Tag<unknown, unknown>).key })),

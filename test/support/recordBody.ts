@@ -6,7 +6,8 @@
  */
 import process from "node:process"
 import { Effect, Either } from "effect"
-import { CheckoutStore, Webhook } from "../../src/index.ts"
+import * as CheckoutStore from "../../src/CheckoutStore.ts"
+import { Webhook } from "../../src/index.ts"
 import { knownCheckout, webhookKey } from "./store.ts"
 
 const [file, body] = process.argv.slice(2)

@@ -9,7 +9,7 @@
 import process from "node:process"
 import { createInterface } from "node:readline"
 import { Effect, Layer } from "effect"
-import { CheckoutStore } from "../../src/index.ts"
+import * as CheckoutStore from "../../src/CheckoutStore.ts"
 
 const open = (file: string) =>
   Effect.runPromise(

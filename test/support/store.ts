@@ -9,7 +9,8 @@ import process from "node:process"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Either, Layer, Redacted, type Scope } from "effect"
-import { CheckoutStore, OttuAuth, OttuConfig, Session, Webhook } from "../../src/index.ts"
+import * as CheckoutStore from "../../src/CheckoutStore.ts"
+import { OttuAuth, OttuConfig, Session, Webhook } from "../../src/index.ts"
 import { contractSandbox, sandboxKey } from "./sandbox.ts"
 
 /** The PostgreSQL server of the suite (`.ci/postgres.sh` sets it), if any. */
