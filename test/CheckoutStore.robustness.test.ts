@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url"
 import { PgClient } from "@effect/sql-pg"
 import { afterAll, describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Either, Exit, Layer, Option, Redacted } from "effect"
-import { CheckoutStore, Webhook } from "../src/index.ts"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
+import { Webhook } from "../src/index.ts"
 import {
   backends,
   databaseUrl,

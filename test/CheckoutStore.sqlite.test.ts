@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Exit, Layer, Option, Stream } from "effect"
 import * as SqliteClient from "../src/CheckoutStore/sqliteClient.ts"
 import { runtimeDriver } from "../src/CheckoutStore/sqliteDriver.ts"
-import { CheckoutStore } from "../src/index.ts"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
 
 const scratch = mkdtempSync(join(tmpdir(), "effect-ottu-sqlite-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))

@@ -7,10 +7,10 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, layer } from "@effect/vitest"
 import { Array as Arr, DateTime, Effect, Exit, Layer, Option, Random, Ref, TestClock } from "effect"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
 import {
   AutoDebit,
   Checkout,
-  CheckoutStore,
   Inquiry,
   Operation,
   OttuSandbox,

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
 import {
   AutoDebit,
   Cards,
   Checkout,
-  CheckoutStore,
   Operation,
   OttuSandbox,
   PaymentMethods,

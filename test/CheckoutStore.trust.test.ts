@@ -8,9 +8,9 @@
 import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Either, Exit, Layer, Logger, Option, Redacted, Ref } from "effect"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
 import {
   Checkout,
-  CheckoutStore,
   OttuAuth,
   OttuConfig,
   OttuSandbox,

@@ -10,10 +10,10 @@ import { gzipSync } from "node:zlib"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
+import * as CheckoutStore from "../src/CheckoutStore.ts"
 import {
   AutoDebit,
   Checkout,
-  CheckoutStore,
   Inquiry,
   Operation,
   OttuAuth,
