@@ -9,7 +9,8 @@
 # In each, `.ci/consumers/checkout.ts` (a sandbox checkout that prints its session id) runs as
 # `.mjs` on Node 22 and Node 24, as `.ts` on Bun, on Deno through node_modules and on Deno through
 # `npm:` specifiers, and is type-checked by `tsc --strict` (no skipLibCheck) with `nodenext` and
-# `bundler` resolution; the newest project also type-checks `store.ts`, the store and its SQL types.
+# `bundler` resolution and by `deno check`; the newest project also type-checks `store.ts` (the
+# store and its SQL types). The lowest project's type checks fail if the store's types leak.
 # Installs share the user's npm cache (`--prefer-offline`); Bun, Deno and tsc are the repo's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +89,8 @@ for name in lowest newest; do
   ran "$name: Bun $("$bin/bun" --version)" "$bin/bun" checkout.ts
   ran "$name: Deno (node_modules)" "$bin/deno" run --cached-only -A checkout.ts
   ran "$name: Deno (npm:)" "$bin/deno" run --cached-only -A npm/checkout.ts
+  "$bin/deno" check --cached-only --quiet checkout.ts
+  echo "$name: deno check (node_modules): ok"
   for mode in nodenext bundler; do
     "$bin/tsc" -p "tsconfig.$mode.json"
     echo "$name: tsc --strict $mode: $(echo ./*.ts) ok"
