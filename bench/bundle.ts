@@ -64,7 +64,21 @@ Effect.runPromise(program.pipe(Effect.provide(FetchHttpClient.layer))).then(cons
   ],
 ]
 
-/** Bundles `source` (resolved from `bench/`) and measures it. */
+/**
+ * Resolves `effect-ottu` and its subpaths to the sources (the package's `exports` point at the
+ * built `dist/`, which a benchmark run should not need).
+ */
+const sources: esbuild.Plugin = {
+  name: "effect-ottu-sources",
+  setup: (build) => {
+    build.onResolve({ filter: /^effect-ottu(\/|$)/ }, ({ path }) => {
+      const module = path === "effect-ottu" ? "index" : path.slice("effect-ottu/".length)
+      return { path: fileURLToPath(new URL(`../src/${module}.ts`, import.meta.url)) }
+    })
+  },
+}
+
+/** Bundles `source` (resolved from `bench/`, `effect-ottu` from `src/`) and measures it. */
 const measure = async (program: string, source: string): Promise<BundleSize> => {
   const result = await esbuild.build({
     stdin: {
@@ -77,6 +91,7 @@ const measure = async (program: string, source: string): Promise<BundleSize> => 
     format: "esm",
     platform: "neutral",
     external: ["node:*"],
+    plugins: [sources],
     write: false,
   })
   const output = result.outputFiles?.[0]
