@@ -44,10 +44,9 @@ echo "== attw (esm-only)"
 # project NAME PACKAGE@VERSION...: a blank project with the tarball and the given packages.
 project() {
   local dir=$work/$1
-  shift
   mkdir "$dir"
-  echo "{ \"name\": \"consumer-$(basename "$dir")\", \"private\": true, \"type\": \"module\" }" \
-    >"$dir/package.json"
+  echo "{ \"name\": \"consumer-$1\", \"private\": true, \"type\": \"module\" }" >"$dir/package.json"
+  shift
   (cd "$dir" && npm install --prefer-offline --no-audit --no-fund --save-exact --loglevel=error \
     "$tarball" "$@")
   cp "$fixtures/checkout.ts" "$fixtures"/tsconfig.*.json "$dir/"
