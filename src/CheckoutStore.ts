@@ -235,13 +235,13 @@ export const migrate: Effect.Effect<
 
 /**
  * The embedded default: the store on the runtime's own SQLite — `bun:sqlite` on Bun,
- * `node:sqlite` on Deno, better-sqlite3 on Node — in the file at `path` (created when missing,
- * WAL mode; `":memory:"` for a private in-memory database). Also provides the `SqlClient`, so a
- * `within` effect can write its own tables in the store's transaction.
+ * `node:sqlite` on Node (≥ 22.13) and Deno, nothing compiled — in the file at `path` (created
+ * when missing, WAL mode; `":memory:"` for a private in-memory database). Also provides the
+ * `SqlClient`, so a `within` effect can write its own tables in the store's transaction.
  *
  * **Gotchas**: one connection serves the process, one transaction at a time; several processes
- * may share the file (each waits up to 5 s for another's write). On Node, better-sqlite3 must be
- * installed (it is a native addon).
+ * may share the file (each waits up to 5 s for another's write). Node 22 prints one
+ * `ExperimentalWarning` when it first loads `node:sqlite`.
  *
  * @since 0.1.0
  * @category layers
