@@ -287,8 +287,23 @@ export const refund = operate(Operation.refund, true)
  */
 const voidAuthorization = operate(Operation.void, true)
 
-/** `delete` and `void` are reserved words: the functions are exported under those names. */
-export { remove as delete, voidAuthorization as void }
+// `delete` and `void` are reserved words: the functions are exported under those names.
+export {
+  /**
+   * Deletes the current session (or `target`). No refresh follows, as in ottu-py.
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  remove as delete,
+  /**
+   * Voids the current session's authorization (or `target`'s), then refreshes the current session.
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  voidAuthorization as void,
+}
 
 /**
  * Queries the payment status of the current session (or `target`). No refresh follows.
