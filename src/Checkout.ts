@@ -29,24 +29,128 @@ import { OttuConfig, type Service as OttuConfigService } from "./OttuConfig.ts"
 import type { OttuCallError, OttuFlowError, OttuInvalidInputError } from "./OttuError.ts"
 
 export {
+  /**
+   * A billing address.
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   Address,
+  /**
+   * A recurring-payment agreement (required with `payment_type: "auto_debit"`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   Agreement,
+  /**
+   * A gateway offered on the checkout page (`payment_methods` of a checkout response).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CheckoutPaymentMethod,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   CheckoutSession,
+  /**
+   * The input of {@link create} and {@link replace}.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   type CreateInput,
+  /**
+   * The fields of a checkout create or full update (PUT): `type`, `amount`, `currency_code` and
+   * `pg_codes` are required, the rest optional. Checked before sending: amounts are decimal
+   * strings with at most 3 decimals that suit the currency, currency codes are ISO 4217, enums are
+   * checked, and the fields that go together (auto-debit, save-card, one-step) are present.
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   CreateParams,
+  /**
+   * What the SDK adds to the wire fields: a file to attach (the request becomes multipart), and
+   * fields this SDK does not know yet, sent as given (ottu-py's `**kwargs`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   type Extras,
+  /**
+   * Which events notify the customer, per channel.
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   Notifications,
+  /**
+   * One-step checkout: the instrument to charge in the same call (API reference §5.3).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaymentInstrument,
+  /**
+   * `one_off` (default), `auto_debit` (needs `agreement` and `customer_id`) or `save_card` (amount
+   * `"0"`, needs `customer_id`).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   PaymentType,
+  /**
+   * A shipping address: an address plus the recipient.
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   ShippingAddress,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   State,
+  /**
+   * The plugin a transaction belongs to (`type` on checkout).
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   TransactionType,
+  /**
+   * The input of {@link update}.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   type UpdateInput,
+  /**
+   * The fields of a partial update (PATCH): any subset of the writable fields.
+   *
+   * @since 0.1.0
+   * @category schemas
+   */
   UpdateParams,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   UploadedAttachment,
 } from "./Checkout/schemas.ts"
-export type { FileInput } from "./internal/multipart.ts"
+export type {
+  /**
+   * A file to attach: a path on disk (read with `node:fs`, available on Deno, Bun and Node), raw
+   * bytes, a `Blob` or `File`, or bytes or a Blob with an explicit file name.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  FileInput,
+} from "./internal/multipart.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Operations

@@ -126,34 +126,123 @@ import type { OttuConfig } from "./OttuConfig.ts"
 import type * as Webhook from "./Webhook.ts"
 import type * as WebhookReceiver from "./WebhookReceiver.ts"
 
-/**
- * The models: `StoredCheckout`, `SavedToken`, `StoredEvent`, `Recorded` and its `Outcome`, the
- * `Answer`s that can be saved, `RecordOptions` and `Confirmed` (how an event is recorded), and
- * the `Service` interface.
- *
- * @since 0.1.0
- * @category models
- */
 export type {
+  /**
+   * An answer of Ottu about one checkout, with its session id: a checkout session (create,
+   * retrieve, update, replace) or a payment payload (auto-debit charge, payment status query).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Answer,
+  /**
+   * What Ottu answered when asked about an event's checkout (confirm mode): its checkout
+   * (`Checkout.retrieve`), `null` when Ottu does not know the session (404) or could not be asked;
+   * the card of the event when Ottu confirmed it, `null` otherwise; and, when Ottu could not be
+   * asked (a timeout, a 5xx, ...), why (`unanswered`): the event is then refused and kept, and
+   * decided again when it is delivered again.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Confirmed,
+  /**
+   * What the store did with a webhook event:
+   *
+   * - `applied`: a payment event moved the checkout (or created it); in confirm mode, any event
+   *   whose checkout Ottu's answer moved (or created);
+   * - `stale`: a payment event (in confirm mode, Ottu's answer) whose state cannot follow the
+   *   stored one (it arrived late): the
+   *   checkout keeps its state, amount and payload, and only takes the details it lacked (a
+   *   saved card, the customer, the agreement);
+   * - `recorded`: an operation event outside confirm mode; the parent checkout is not changed, since the event does not
+   *   say its new state (a payment webhook or a re-read does);
+   * - `refused`: the event failed a cross-check (it cannot be about that checkout: see
+   *   `CheckoutStore` on trust), or names a session the store (or, in confirm mode, Ottu) does not
+   *   know: it is kept with its payload and its `reason`, and the checkout is not changed;
+   * - `duplicate`: the same event was recorded before; nothing was written.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Outcome,
+  /**
+   * The result of recording a webhook event: what was done, the event's key, its checkout
+   * afterwards (none when the store has no checkout with that session id), and for a `refused`
+   * event the reason.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Recorded,
+  /**
+   * How to record a webhook event:
+   *
+   * - `scheme`: the scheme its signature was made with (the receiver's `Delivery`), which says
+   *   which of its fields can be trusted; `"standard"` when absent (it signs the least);
+   * - `confirmed`: Ottu's answer about its checkout (confirm mode): applied instead of the event;
+   * - `within`: runs inside the store's transaction with what was recorded, on the first delivery
+   *   of an event that is not refused; when it fails, nothing of the event is kept.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   RecordOptions,
+  /**
+   * A saved card of a checkout: what charges it later (`token`, `pg_code`), and when the store
+   * first saw it on that checkout.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   SavedToken,
+  /**
+   * The store's operations; failures of the database are `OttuStoreError`s.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   Service,
+  /**
+   * A checkout as the store keeps it: the fields worth querying as columns, and the last document
+   * applied to it (a checkout answer or a payment payload) as it came. `null` means no document
+   * said it yet. `revision` counts the documents applied; `updated_at` is when the last one was.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   StoredCheckout,
+  /**
+   * A webhook event as the store keeps it, oldest first per session. `key` identifies the event
+   * (see `CheckoutStore` on deduplication); `checkout_session_id` links it to its checkout, and is
+   * `null` when the store had none with that session id; `reason` says why a `refused` event was
+   * refused (`null` for the other outcomes).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   StoredEvent,
 } from "./CheckoutStore/model.ts"
 
-/**
- * `OttuStoreError`: the store's database failed (the `SqlError` is the `cause`).
- * `OttuWebhookRefusedError`: {@link handler} refused an event (it was recorded as `refused`).
- *
- * @since 0.1.0
- * @category errors
- */
-export { OttuStoreError, OttuWebhookRefusedError } from "./CheckoutStore/model.ts"
+export {
+  /**
+   * The checkout store failed: the database could not be opened or migrated, or a query failed
+   * (the underlying `SqlError` is the `cause`). A failed `record` kept nothing of the event.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OttuStoreError,
+  /**
+   * The checkout store refused a webhook event (its outcome is `refused`): it failed a cross-check
+   * or names a session that is not known. The event was recorded with the reason; its checkout
+   * was not changed. Carries the session id and the reason, never the body.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OttuWebhookRefusedError,
+} from "./CheckoutStore/model.ts"
 
 /**
  * The checkout store.
@@ -200,7 +289,7 @@ const sqlStore = Effect.tryPromise({
  * ```ts
  * import { PgClient } from "@effect/sql-pg"
  * import { Layer, Redacted } from "effect"
- * import { CheckoutStore } from "effect-ottu"
+ * import * as CheckoutStore from "effect-ottu/CheckoutStore"
  *
  * const Store = CheckoutStore.layerSql.pipe(
  *   Layer.provideMerge(PgClient.layer({ url: Redacted.make(process.env.DATABASE_URL!) })),
@@ -235,13 +324,13 @@ export const migrate: Effect.Effect<
 
 /**
  * The embedded default: the store on the runtime's own SQLite — `bun:sqlite` on Bun,
- * `node:sqlite` on Deno, better-sqlite3 on Node — in the file at `path` (created when missing,
- * WAL mode; `":memory:"` for a private in-memory database). Also provides the `SqlClient`, so a
- * `within` effect can write its own tables in the store's transaction.
+ * `node:sqlite` on Node (≥ 22.13) and Deno, nothing compiled — in the file at `path` (created
+ * when missing, WAL mode; `":memory:"` for a private in-memory database). Also provides the
+ * `SqlClient`, so a `within` effect can write its own tables in the store's transaction.
  *
  * **Gotchas**: one connection serves the process, one transaction at a time; several processes
- * may share the file (each waits up to 5 s for another's write). On Node, better-sqlite3 must be
- * installed (it is a native addon).
+ * may share the file (each waits up to 5 s for another's write). Node 22 prints one
+ * `ExperimentalWarning` when it first loads `node:sqlite`.
  *
  * @since 0.1.0
  * @category layers
@@ -294,7 +383,7 @@ export const layerSqlite = (
  * @example
  * ```ts
  * import { Layer } from "effect"
- * import { CheckoutStore } from "effect-ottu"
+ * import * as CheckoutStore from "effect-ottu/CheckoutStore"
  *
  * const Persisted = CheckoutStore.tracking.pipe(
  *   Layer.provideMerge(CheckoutStore.layerSqlite("ottu.sqlite")),
@@ -520,8 +609,9 @@ const recordOrRefuse = <E, R>(
  *
  * @example
  * ```ts
- * import { Effect, Layer } from "effect"
- * import { CheckoutStore, OttuConfig, WebhookReceiver } from "effect-ottu"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { OttuConfig, WebhookReceiver } from "effect-ottu"
+ * import * as CheckoutStore from "effect-ottu/CheckoutStore"
  * import { FetchHttpClient } from "@effect/platform"
  *
  * const receiver = WebhookReceiver.webHandler(
@@ -531,6 +621,7 @@ const recordOrRefuse = <E, R>(
  *       next: (event, recorded) =>
  *         recorded.outcome === "applied" ? Effect.log(`${event.session_id} applied`) : Effect.void,
  *     }),
+ *     key: Redacted.make("the webhook key"),
  *   },
  *   Layer.mergeAll(CheckoutStore.layerSqlite("ottu.sqlite"), OttuConfig.layerConfig(), FetchHttpClient.layer),
  * )

@@ -16,7 +16,15 @@ import { checkTarget, type Target, targetAttributes } from "./internal/target.ts
 import type { OttuConfig } from "./OttuConfig.ts"
 import type { OttuCallError } from "./OttuError.ts"
 
-export type { Target } from "./internal/target.ts"
+export type {
+  /**
+   * Which transaction to act on: by Ottu's `session_id` or by the merchant's `order_no`, never both.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Target,
+} from "./internal/target.ts"
 
 /**
  * The payment payload Ottu answers with (the same shape as a payment webhook). Amounts Ottu

@@ -17,7 +17,15 @@ import { checkTarget, type Target, targetAttributes } from "./internal/target.ts
 import type { OttuConfig } from "./OttuConfig.ts"
 import { type OttuOperationError, OttuOperationFailedError } from "./OttuError.ts"
 
-export type { Target } from "./internal/target.ts"
+export type {
+  /**
+   * Which transaction to act on: by Ottu's `session_id` or by the merchant's `order_no`, never both.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Target,
+} from "./internal/target.ts"
 
 /**
  * The answer of an operation: `{detail, operation, result}` for cancel, expire and delete; the
@@ -177,7 +185,12 @@ const remove: Run<Options> = operation("delete", plain)
  * ```ts
  * import { Operation } from "effect-ottu"
  *
- * Operation.capture({ session_id }, { amount: "5.000", trackingKey: `capture-${orderId}-1` })
+ * const session_id = "3f0c…" // the session to capture
+ * const orderId = "1234567890"
+ * const capture = Operation.capture(
+ *   { session_id },
+ *   { amount: "5.000", trackingKey: `capture-${orderId}-1` },
+ * )
  * ```
  *
  * @since 0.1.0
@@ -204,5 +217,20 @@ export const refund: Run<RefundOptions> = operation("refund", withDestination)
  */
 const voidAuthorization: Run<Options> = operation("void", plain)
 
-/** `delete` and `void` are reserved words: the functions are exported under those names. */
-export { remove as delete, voidAuthorization as void }
+// `delete` and `void` are reserved words: the functions are exported under those names.
+export {
+  /**
+   * Deletes a transaction: a soft delete for `paid`, `authorized` and `cod`, a hard one otherwise.
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  remove as delete,
+  /**
+   * Voids an `authorized` transaction: the whole authorization is released.
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  voidAuthorization as void,
+}

@@ -14,7 +14,25 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import { OttuStoreError, OttuWebhookRefusedError } from "./CheckoutStore/model.ts"
 
-export { OttuStoreError, OttuWebhookRefusedError }
+export {
+  /**
+   * The checkout store failed: the database could not be opened or migrated, or a query failed
+   * (the underlying `SqlError` is the `cause`). A failed `record` kept nothing of the event.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OttuStoreError,
+  /**
+   * The checkout store refused a webhook event (its outcome is `refused`): it failed a cross-check
+   * or names a session that is not known. The event was recorded with the reason; its checkout
+   * was not changed. Carries the session id and the reason, never the body.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OttuWebhookRefusedError,
+}
 
 /** What every error raised for an answer of Ottu carries. */
 const answered = {

@@ -36,78 +36,189 @@ import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
 import { type Env, makeState, SandboxEnv, type SandboxEvent } from "./OttuSandbox/state.ts"
 
-/**
- * `SandboxControlError`: a control call the sandbox refuses (unknown session, foreign gateway, a
- * state that takes no such attempt, a card that cannot be saved).
- *
- * @since 0.1.0
- * @category errors
- */
-export { SandboxControlError } from "./OttuError.ts"
-/**
- * The outcome of one webhook delivery: `Delivery`.
- *
- * @since 0.1.0
- * @category models
- */
-export type { Delivery } from "./OttuSandbox/delivery.ts"
-/**
- * The gateway models: `Gateway`, `PaymentService` and `Plugin`.
- *
- * @since 0.1.0
- * @category models
- */
-export type { Gateway, PaymentService, Plugin } from "./OttuSandbox/gateways.ts"
-/**
- * The sandbox's gateway catalogue: `pgCodes` names its gateways, `gateways` describes them.
- *
- * @since 0.1.0
- * @category catalogue
- */
-export { gateways, pgCodes } from "./OttuSandbox/gateways.ts"
-/**
- * The lifecycle models (API reference §12): `CheckoutState`, `AttemptOutcome` and `Operation`.
- *
- * @since 0.1.0
- * @category models
- */
-export type { AttemptOutcome, CheckoutState, Operation } from "./OttuSandbox/lifecycle.ts"
-/**
- * The bodies the sandbox answers with and logs as events: `PaymentPayload` (§13.2),
- * `OperationPayload` (§13.3), `CardPayload` (§9.1) and `ChildPayment`.
- *
- * @since 0.1.0
- * @category models
- */
+export {
+  /**
+   * A control call of the embedded sandbox refused (`OttuSandbox.pay`): an unknown session, a
+   * gateway that is not the session's, a state that takes no such attempt, a card that cannot be
+   * saved.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  SandboxControlError,
+} from "./OttuError.ts"
 export type {
+  /**
+   * What became of one delivery: the answer's status, or the reason there was none.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Delivery,
+} from "./OttuSandbox/delivery.ts"
+export type {
+  /**
+   * A gateway (`pg_code`) configured in the sandbox: the `PGPaymentMethods` fields that do not
+   * depend on the host, plus the gateway family (`pg`, matched by the `pg_names` filter) and the
+   * plugins it is enabled for.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Gateway,
+  /**
+   * A wallet service a gateway offers (`PGPaymentMethods.payment_services[]`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  PaymentService,
+  /**
+   * The transaction type, which Ottu also calls the plugin.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Plugin,
+} from "./OttuSandbox/gateways.ts"
+export {
+  /**
+   * Every gateway the sandbox knows, in the order the payment-methods endpoint lists them.
+   *
+   * @since 0.1.0
+   * @category catalogue
+   */
+  gateways,
+  /**
+   * The codes of the sandbox's gateways, for tests and examples.
+   *
+   * @since 0.1.0
+   * @category catalogue
+   */
+  pgCodes,
+} from "./OttuSandbox/gateways.ts"
+export type {
+  /**
+   * The outcome of one payment attempt (API reference §12.3): the payer paid (`success`), the
+   * gateway declined (`failed`), the payer cancelled on the gateway page (`canceled`), the gateway
+   * did not answer (`error`), or the payer chose cash on delivery (`cod`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  AttemptOutcome,
+  /**
+   * The lifecycle state of a checkout session (API reference §12.1).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  CheckoutState,
+  /**
+   * An operation of the Operations API.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Operation,
+} from "./OttuSandbox/lifecycle.ts"
+export type {
+  /**
+   * A saved card as the cards API lists it and as payment payloads carry it (`token`), with every
+   * field of the spec's `Card`.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   CardPayload,
+  /**
+   * A child transaction as payloads summarise it (the spec's `ChildPayment`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   ChildPayment,
+  /**
+   * The external-operation payload (API reference §13.3, `ExternalOperation`): the answer of a
+   * capture, refund or void, and its webhook. `session_id` and `order_no` are the parent's (the
+   * latter `""` when it has none); `txn` is the child transaction.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   OperationPayload,
+  /**
+   * The payment payload (API reference §13.2). Besides the fields named here it carries the
+   * session's customer fields, its flattened billing address (`customer_address_*`) and its
+   * `extra` when they were given, and `token` when the attempt saved or charged a card.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   PaymentPayload,
 } from "./OttuSandbox/payloads.ts"
-/**
- * The options of {@link pay}: `PayOptions`.
- *
- * @since 0.1.0
- * @category control
- */
-export type { PayOptions } from "./OttuSandbox/payments.ts"
-/**
- * A session as {@link session} shows it: `SessionSnapshot`, with its `ChildSnapshot`s.
- *
- * @since 0.1.0
- * @category models
- */
-export type { ChildSnapshot, SessionSnapshot } from "./OttuSandbox/snapshot.ts"
-/**
- * The plain, immutable data the control API hands out: the `CheckoutInput` and `Attempt`s of a
- * {@link SessionSnapshot}, and the `SandboxEvent`s {@link events} lists. The sandbox's state
- * itself (its `Ref`, sessions, ledgers and card store) is not exposed.
- *
- * @since 0.1.0
- * @category models
- */
-export type { Attempt, CheckoutInput, SandboxEvent } from "./OttuSandbox/state.ts"
+export type {
+  /**
+   * How a simulated payment goes.
+   *
+   * @since 0.1.0
+   * @category control
+   */
+  PayOptions,
+} from "./OttuSandbox/payments.ts"
+export type {
+  /**
+   * A child transaction as a snapshot shows it: its amount as a decimal string.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  ChildSnapshot,
+  /**
+   * A session as the sandbox holds it, for tests. `settled_pg_code` is the gateway that paid or
+   * authorized it, `inquiries` the number of status queries it answered, `created_at` epoch
+   * milliseconds of the sandbox's `Clock`. `amounts` are decimal strings in the session's currency:
+   *
+   * * `amount`: the checkout amount; `settled`: the amount paid or authorized (zero before);
+   * * `paid`: the amount collected (the purchase, or what was captured of an authorization);
+   * * `captured`, `refunded`, `voided`: the sums of the child transactions of each kind;
+   * * `remaining`: what is still to settle (all of it before payment, nothing after a purchase,
+   *   the authorized amount neither captured nor voided after an authorization);
+   * * `refundable`: what was paid and not refunded yet.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  SessionSnapshot,
+} from "./OttuSandbox/snapshot.ts"
+export type {
+  /**
+   * One payment attempt on a session: the gateway, its outcome, its reference number, when it
+   * happened (epoch milliseconds of the sandbox's `Clock`) and the saved card it stored or charged.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  Attempt,
+  /**
+   * The writable fields of a session as the sandbox accepted them: validated, with `amount` already
+   * formatted to the currency's decimals, defaults filled in, and every other field (unknown ones
+   * included) kept as sent. An uploaded `attachment` is held as its file name.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  CheckoutInput,
+  /**
+   * An event that Ottu would deliver as a webhook, kept as plain data: a payment event (after a
+   * payment attempt, or a status query asked to notify) or an operation event (after a capture,
+   * refund or void), with the URL it would go to (`null` when the session has none).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  SandboxEvent,
+} from "./OttuSandbox/state.ts"
 
 /**
  * How to build a sandbox.
@@ -290,6 +401,11 @@ export interface WebHandler {
  *
  * @example
  * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ * import { OttuSandbox } from "effect-ottu"
+ *
+ * const webhookKey = Redacted.make("the receiver's webhook key")
  * const Sandbox = OttuSandbox.layerWithControl({ webhookKey }).pipe(
  *   Layer.provide(FetchHttpClient.layer),
  * )
@@ -345,8 +461,20 @@ export const layer: {
  *
  * @example
  * ```ts
- * const paid = yield* OttuSandbox.pay(session.session_id, { save_card: true })
- * const token = paid.token?.token
+ * import { Effect } from "effect"
+ * import { Checkout, OttuSandbox } from "effect-ottu"
+ *
+ * const savedCard = Effect.gen(function* () {
+ *   const session = yield* Checkout.create({
+ *     type: "e_commerce",
+ *     amount: "9.900",
+ *     currency_code: "KWD",
+ *     pg_codes: [OttuSandbox.pgCodes.knet],
+ *     customer_id: "cust-1",
+ *   })
+ *   const paid = yield* OttuSandbox.pay(session.session_id, { save_card: true })
+ *   return paid.token?.token
+ * })
  * ```
  *
  * @since 0.1.0

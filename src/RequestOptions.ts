@@ -77,6 +77,7 @@ export class CurrentRequestOptions extends Context.Reference<CurrentRequestOptio
  * ```ts
  * import { Operation, RequestOptions } from "effect-ottu"
  *
+ * const session_id = "3f0c…" // the session to refund
  * const refund = Operation.refund({ session_id }, { amount: "5.000" }).pipe(
  *   RequestOptions.withRequestOptions({ trackingKey: "auto", retry: { times: 4 }, timeout: "10 seconds" }),
  * )

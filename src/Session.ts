@@ -212,6 +212,20 @@ export type OperationOptions<O extends Operation.Options> = O & {
   readonly target?: Operation.Target | undefined
 }
 
+/**
+ * One of the session's operations: it acts on the current session unless `target` is given.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SessionRun<O extends Operation.Options> = (
+  options?: OperationOptions<O>,
+) => Effect.Effect<
+  Operation.OperationResult,
+  Operation.OperationError,
+  OttuConfig | HttpClient.HttpClient | CurrentSession
+>
+
 /** The target given, or the current session; the operation; then the refresh ottu-py does. */
 const operate =
   <O extends Operation.Options>(run: Operation.Run<O>, refreshAfter: boolean) =>
@@ -245,7 +259,7 @@ const operate =
  * @since 0.1.0
  * @category operations
  */
-export const cancel = operate(Operation.cancel, true)
+export const cancel: SessionRun<Operation.Options> = operate(Operation.cancel, true)
 
 /**
  * Expires the current session (or `target`), then refreshes the current session.
@@ -253,7 +267,7 @@ export const cancel = operate(Operation.cancel, true)
  * @since 0.1.0
  * @category operations
  */
-export const expire = operate(Operation.expire, true)
+export const expire: SessionRun<Operation.Options> = operate(Operation.expire, true)
 
 /**
  * Deletes the current session (or `target`). No refresh follows, as in ottu-py.
@@ -261,7 +275,7 @@ export const expire = operate(Operation.expire, true)
  * @since 0.1.0
  * @category operations
  */
-const remove = operate(Operation.delete, false)
+const remove: SessionRun<Operation.Options> = operate(Operation.delete, false)
 
 /**
  * Captures the current session (or `target`), then refreshes the current session.
@@ -269,7 +283,7 @@ const remove = operate(Operation.delete, false)
  * @since 0.1.0
  * @category operations
  */
-export const capture = operate(Operation.capture, true)
+export const capture: SessionRun<Operation.CaptureOptions> = operate(Operation.capture, true)
 
 /**
  * Refunds the current session (or `target`), then refreshes the current session.
@@ -277,7 +291,7 @@ export const capture = operate(Operation.capture, true)
  * @since 0.1.0
  * @category operations
  */
-export const refund = operate(Operation.refund, true)
+export const refund: SessionRun<Operation.RefundOptions> = operate(Operation.refund, true)
 
 /**
  * Voids the current session's authorization (or `target`'s), then refreshes the current session.
@@ -285,10 +299,25 @@ export const refund = operate(Operation.refund, true)
  * @since 0.1.0
  * @category operations
  */
-const voidAuthorization = operate(Operation.void, true)
+const voidAuthorization: SessionRun<Operation.Options> = operate(Operation.void, true)
 
-/** `delete` and `void` are reserved words: the functions are exported under those names. */
-export { remove as delete, voidAuthorization as void }
+// `delete` and `void` are reserved words: the functions are exported under those names.
+export {
+  /**
+   * Deletes the current session (or `target`). No refresh follows, as in ottu-py.
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  remove as delete,
+  /**
+   * Voids the current session's authorization (or `target`'s), then refreshes the current session.
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  voidAuthorization as void,
+}
 
 /**
  * Queries the payment status of the current session (or `target`). No refresh follows.

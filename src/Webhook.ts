@@ -295,15 +295,25 @@ export type Event = typeof Event.Type
 // Verification
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The webhook errors, defined with every other error in `OttuError`: a signature that could not
- * be verified (`reason`: `malformed`, `missing` or `mismatch`), and an authentic body that is
- * not an event of the documented shape.
- *
- * @since 0.1.0
- * @category errors
- */
-export { OttuWebhookDecodeError, OttuWebhookSignatureError } from "./OttuError.ts"
+export {
+  /**
+   * The body is authentic (its signature matched) but is neither a payment nor an operation event
+   * of the documented shape. `reason` says what did not fit.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OttuWebhookDecodeError,
+  /**
+   * The body's signature could not be verified: the body is not a JSON object (`malformed`), it
+   * has no signature or an empty one (`missing`), or the signature does not match under the key
+   * (`mismatch`). Nothing in the body can be trusted.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  OttuWebhookSignatureError,
+} from "./OttuError.ts"
 
 /** The payload of a body, and the literal of its numbers when the body is JSON text. */
 const payloadOf = (
@@ -406,9 +416,11 @@ export interface Verified {
  * import { Either } from "effect"
  * import { Webhook } from "effect-ottu"
  *
- * const result = Webhook.verifyScheme(await request.text(), webhookKey)
- * if (Either.isRight(result) && result.right.scheme === "subscription") {
- *   // token.token, token.customer_id and agreement.id are signed
+ * const receive = async (request: Request, webhookKey: string) => {
+ *   const result = Webhook.verifyScheme(await request.text(), webhookKey)
+ *   if (Either.isRight(result) && result.right.scheme === "subscription") {
+ *     // token.token, token.customer_id and agreement.id are signed
+ *   }
  * }
  * ```
  *
@@ -458,9 +470,11 @@ export const verifyScheme = (
  * import { Either } from "effect"
  * import { Webhook } from "effect-ottu"
  *
- * const result = Webhook.verify(await request.text(), webhookKey)
- * if (Either.isRight(result) && result.right._tag === "PaymentEvent") {
- *   console.log(result.right.session_id, result.right.result)
+ * const receive = async (request: Request, webhookKey: string) => {
+ *   const result = Webhook.verify(await request.text(), webhookKey)
+ *   if (Either.isRight(result) && result.right._tag === "PaymentEvent") {
+ *     console.log(result.right.session_id, result.right.result)
+ *   }
  * }
  * ```
  *

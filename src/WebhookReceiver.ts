@@ -271,13 +271,16 @@ export const make = <E, R>(
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import { Effect, Redacted } from "effect"
  * import { WebhookReceiver } from "effect-ottu"
  *
  * const receiver = WebhookReceiver.webHandler({
  *   handler: (event) => Effect.log(`${event._tag} for ${event.session_id}`),
+ *   key: Redacted.make("the webhook key"), // without it, OTTU_WEBHOOK_KEY is read
  * })
- * Deno.serve({ port: 8080 }, receiver.handler) // or Bun.serve({ port: 8080, fetch: receiver.handler })
+ * // `deno serve` and `bun run` serve a module's default `fetch`; or call
+ * // Deno.serve({ port: 8080 }, receiver.handler) / Bun.serve({ port: 8080, fetch: receiver.handler })
+ * export default { fetch: receiver.handler }
  * ```
  *
  * @since 0.1.0
@@ -306,17 +309,83 @@ export interface WebHandler {
   readonly dispose: () => Promise<void>
 }
 
-/**
- * Typed dispatch: `dispatch(handlers)` is a receiver handler that routes each event to the
- * handler of its payment state or operation, a missing case being a compile error, and the rest
- * to `other`.
- *
- * @since 0.1.0
- * @category dispatch
- */
 export {
+  /**
+   * A receiver handler that routes each event to the handler of its case (see {@link Handlers}).
+   * Every state and every operation needs a handler, so a missing case is a compile error; share
+   * one function between the cases you treat alike. The errors and requirements of all handlers
+   * make those of the result.
+   *
+   * **Gotchas**
+   *
+   * - The case comes from the event's own fields, and not all of them are signed (see
+   *   `Webhook.Verified`). A payment's `state` is signed by both schemes: a replayed body cannot
+   *   take another known state (at most lose it, and go to `other`). An operation's `operation`
+   *   (and its `txn`) is signed by neither: whoever replays a captured operation body can turn a
+   *   `capture` into a `refund`, so confirm with Ottu (`Checkout.retrieve`, `Inquiry`) before
+   *   acting on one, and use `session_id` only as a key to look up, never as proof.
+   * - Ottu adds states over time; until this SDK names a new one, its events go to `other`, so make
+   *   `other` log or store what it gets rather than drop it.
+   *
+   * @example
+   * ```ts
+   * import { Effect, Redacted } from "effect"
+   * import { type Webhook, WebhookReceiver } from "effect-ottu"
+   *
+   * const ignore = () => Effect.void
+   * const fulfil = (event: Webhook.PaymentEvent) => Effect.log(`ship ${event.order_no}`)
+   *
+   * const handler = WebhookReceiver.dispatch({
+   *   payment: {
+   *     created: ignore, pending: ignore, attempted: ignore,
+   *     authorized: fulfil, paid: fulfil, cod: fulfil,
+   *     failed: (event) => Effect.log(`payment failed: ${event.message}`),
+   *     canceled: ignore, expired: ignore, invalided: ignore,
+   *     refunded: (event) => Effect.log(`refunded ${event.refunded_amount}`),
+   *   },
+   *   operation: {
+   *     capture: ignore,
+   *     refund: (event) => Effect.log(`refund ${event.result}: ${event.amount}`),
+   *     void: ignore,
+   *   },
+   *   other: (event) => Effect.logWarning(`unhandled ${event._tag} for ${event.session_id}`),
+   * })
+   * const receiver = WebhookReceiver.webHandler({ handler, key: Redacted.make("the webhook key") })
+   * ```
+   *
+   * @since 0.1.0
+   * @category constructors
+   */
   dispatch,
+  /**
+   * One handler per payment state, one per operation, and `other` for the rest, each called as
+   * the receiver's handler is, with the event narrowed to its case:
+   *
+   * - `payment[state]` gets a `PaymentEvent` whose `state` is that state;
+   * - `operation[kind]` gets an `OperationEvent` whose `operation` is that kind (its `result` says
+   *   whether it succeeded, failed, was queued or rejected: a queued one is followed by another
+   *   event later);
+   * - `other` gets any event none of them takes: a payment event without a `state` or in a state
+   *   this SDK does not know, and an operation event whose `operation` is `null` (Ottu's own
+   *   example sends one) or unknown.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   type Handlers,
+  /**
+   * The operations an operation event is dispatched on.
+   *
+   * @since 0.1.0
+   * @category models
+   */
   type OperationKind,
+  /**
+   * The states a payment event is dispatched on: the 11 states of a checkout (API reference §12,
+   * `Checkout.State`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
   type PaymentState,
 } from "./WebhookReceiver/dispatch.ts"

@@ -235,9 +235,12 @@ for (const backend of backends) {
   )
 }
 
-/** The runtimes, each as the command that runs a TypeScript script. */
+/**
+ * The runtimes, each as the command that runs a TypeScript script: the binaries the dev
+ * dependencies install (Node 24 LTS, not the system's Node, whatever `PATH` holds).
+ */
 const runtimes = {
-  node: ["node", ["--import", "tsx"]],
+  node: [fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url)), ["--import", "tsx"]],
   bun: [fileURLToPath(new URL("../node_modules/.bin/bun", import.meta.url)), []],
   deno: [fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url)), ["run", "-A"]],
 } as const

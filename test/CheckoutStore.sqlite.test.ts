@@ -1,6 +1,6 @@
 /**
  * The SQLite `SqlClient` adapter behind `CheckoutStore.layerSqlite`, on the running runtime's own
- * driver (better-sqlite3 on Node, bun:sqlite on Bun, node:sqlite on Deno): queries, parameters,
+ * driver (bun:sqlite on Bun, node:sqlite on Node and Deno): queries, parameters,
  * transactions (commit, rollback, savepoints, serialised writers), errors and WAL on a file; and
  * the store on a file across restarts.
  */
@@ -19,8 +19,7 @@ import * as CheckoutStore from "../src/CheckoutStore.ts"
 const scratch = mkdtempSync(join(tmpdir(), "effect-ottu-sqlite-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-const expectedDriver =
-  "Bun" in globalThis ? "bun:sqlite" : "Deno" in globalThis ? "node:sqlite" : "better-sqlite3"
+const expectedDriver = "Bun" in globalThis ? "bun:sqlite" : "node:sqlite"
 
 const table = Effect.flatMap(
   SqlClient.SqlClient,

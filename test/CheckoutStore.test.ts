@@ -1,6 +1,6 @@
 /**
- * The checkout store, one suite against every store: memory, the runtime's SQLite (better-sqlite3
- * on Node, bun:sqlite on Bun, node:sqlite on Deno) and PostgreSQL (a fresh database on the
+ * The checkout store, one suite against every store: memory, the runtime's SQLite (bun:sqlite on
+ * Bun, node:sqlite on Node and Deno) and PostgreSQL (a fresh database on the
  * `DATABASE_URL` server; skipped only when it is unset, and `.ci/run` always sets it).
  */
 import * as HttpApp from "@effect/platform/HttpApp"

@@ -26,8 +26,9 @@ const busyTimeoutMillis = 5_000
 const statementCacheSize = 256
 
 /**
- * A value the three drivers all bind the same way: `undefined` is `NULL`, booleans are `1`/`0`
- * (bun:sqlite takes booleans, the other two refuse them), dates are ISO-8601 text.
+ * A value every driver binds the same way: `undefined` is `NULL`, booleans are `1`/`0` (bun:sqlite
+ * and Node 24's node:sqlite take booleans, Node 22's and Deno's refuse them), dates are ISO-8601
+ * text.
  */
 const bindable = (value: unknown): unknown =>
   value === undefined

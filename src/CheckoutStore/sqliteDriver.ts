@@ -1,7 +1,12 @@
 /**
- * The runtime's own SQLite, behind one small shape: `bun:sqlite` on Bun, `node:sqlite` on Deno,
- * better-sqlite3 on Node. Each driver is loaded by a dynamic import chosen at run time, so Deno
- * and Bun never load the native better-sqlite3 addon and Node never sees a `bun:` specifier.
+ * The runtime's own SQLite, behind one small shape: `bun:sqlite` on Bun, `node:sqlite` on Node
+ * (≥ 22.13, where it needs no flag) and on Deno. Nothing is compiled at install time. Each driver
+ * is loaded by a dynamic import chosen at run time, so Node and Deno never see a `bun:` specifier.
+ *
+ * **Gotchas**: Node 22 prints one `ExperimentalWarning` ("SQLite is an experimental feature") on
+ * stderr when `node:sqlite` is first loaded; Node 24 does not. Node 22 refuses to bind booleans
+ * (`sqliteClient.ts` binds them as `1`/`0` on every runtime). `node:sqlite` throws a `RangeError`
+ * when it reads an integer beyond `Number.MAX_SAFE_INTEGER` (the store writes none).
  *
  * @internal
  */
@@ -19,18 +24,15 @@ export interface Database {
   readonly close: () => void
 }
 
-/** The SQLite drivers, one per runtime. */
-export type Driver = "bun:sqlite" | "node:sqlite" | "better-sqlite3"
+/** The SQLite drivers, one per runtime (Node and Deno share `node:sqlite`). */
+export type Driver = "bun:sqlite" | "node:sqlite"
 
 /** The driver of the running runtime. */
-export const runtimeDriver = (): Driver =>
-  "Bun" in globalThis ? "bun:sqlite" : "Deno" in globalThis ? "node:sqlite" : "better-sqlite3"
+export const runtimeDriver = (): Driver => ("Bun" in globalThis ? "bun:sqlite" : "node:sqlite")
 
-/** What the three drivers' statements have in common; better-sqlite3 adds `reader`. */
+/** What both drivers' statements have in common: `all` also runs statements that return no rows. */
 interface NativeStatement {
-  readonly reader?: boolean
   all(...params: ReadonlyArray<unknown>): Array<Record<string, unknown>>
-  run(...params: ReadonlyArray<unknown>): unknown
 }
 
 interface NativeDatabase {
@@ -45,19 +47,14 @@ const load = (specifier: string): Promise<Record<string, unknown>> => import(spe
 
 const constructorOf = async (driver: Driver): Promise<NativeConstructor> => {
   const module = await load(driver)
-  const exported =
-    driver === "bun:sqlite"
-      ? module.Database
-      : driver === "node:sqlite"
-        ? module.DatabaseSync
-        : module.default
+  const exported = driver === "bun:sqlite" ? module.Database : module.DatabaseSync
   if (typeof exported !== "function") throw new Error(`${driver} has no database constructor`)
   return exported as NativeConstructor
 }
 
 /**
  * Opens (creating when missing) the database at `path`; `":memory:"` is a private in-memory
- * database. better-sqlite3 refuses `all()` on statements that return no rows, so those `run()`.
+ * database.
  */
 export const open = async (path: string, driver: Driver = runtimeDriver()): Promise<Database> => {
   const Native = await constructorOf(driver)
@@ -67,14 +64,6 @@ export const open = async (path: string, driver: Driver = runtimeDriver()): Prom
     close: () => db.close(),
     prepare: (sql) => {
       const statement = db.prepare(sql)
-      if (statement.reader === false) {
-        return {
-          all: (params) => {
-            statement.run(...params)
-            return []
-          },
-        }
-      }
       return { all: (params) => statement.all(...params) }
     },
   }

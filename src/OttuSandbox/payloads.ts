@@ -5,8 +5,9 @@
  *
  * Amounts are decimal strings with the currency's decimals (the spec types `paid_amount`,
  * `settled_amount`, `remaining_amount`, `refunded_amount` and `voided_amount` as numbers, Ottu's
- * examples send strings: the sandbox sends strings). `signature` is `""`: the sandbox does not
- * sign yet.
+ * examples send strings: the sandbox sends strings). `signature` is `""` here: the webhook
+ * delivery (`delivery.ts`) signs each event with the receiver's key, in the scheme Ottu would use,
+ * as it sends it; the API answers stay unsigned.
  *
  * @internal
  */

@@ -101,7 +101,7 @@ const handlerOf = (handlers: Handlers, event: Webhook.Event): Handler => {
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import { Effect, Redacted } from "effect"
  * import { type Webhook, WebhookReceiver } from "effect-ottu"
  *
  * const ignore = () => Effect.void
@@ -122,7 +122,7 @@ const handlerOf = (handlers: Handlers, event: Webhook.Event): Handler => {
  *   },
  *   other: (event) => Effect.logWarning(`unhandled ${event._tag} for ${event.session_id}`),
  * })
- * const receiver = WebhookReceiver.webHandler({ handler })
+ * const receiver = WebhookReceiver.webHandler({ handler, key: Redacted.make("the webhook key") })
  * ```
  *
  * @since 0.1.0
