@@ -20,6 +20,7 @@ import {
 } from "../src/index.ts"
 import { failureOf } from "./support/setup.ts"
 import {
+  answer,
   backends,
   defaultWebhookUrl,
   delivered,
@@ -29,6 +30,7 @@ import {
   paymentPayload,
   recordSubscription,
   signedBody,
+  stored,
   trackedSandbox,
   webhookKey,
 } from "./support/store.ts"
@@ -41,24 +43,6 @@ const kwd = (pg: string, fields: Partial<Checkout.CreateInput> = {}) =>
     pg_codes: [pg],
     ...fields,
   })
-
-const stored = (sessionId: string) =>
-  Effect.map(
-    CheckoutStore.get(sessionId),
-    Option.getOrThrowWith(() => `no checkout ${sessionId}`),
-  )
-
-/** A checkout answer as Ottu gives it, for saving directly. */
-const answer = (session_id: string, fields: Readonly<Record<string, unknown>> = {}) => ({
-  session_id,
-  type: "e_commerce",
-  amount: "20.230",
-  currency_code: "KWD",
-  state: "created",
-  customer_id: "cust-7",
-  payment_type: "one_off",
-  ...fields,
-})
 
 const agreement = { id: "A-2026-11", type: "recurring", frequency: "monthly" } as const
 

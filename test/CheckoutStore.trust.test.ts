@@ -21,6 +21,7 @@ import {
 import { contractSandbox, sandboxConfig } from "./support/sandbox.ts"
 import { serve } from "./support/serve.ts"
 import {
+  answer,
   backends,
   freshId,
   operationEvent,
@@ -28,27 +29,10 @@ import {
   paymentPayload,
   recordSubscription,
   signedBody,
+  stored,
   verified,
   webhookKey,
 } from "./support/store.ts"
-
-/** A checkout answer as Ottu gives it, for saving directly. */
-const answer = (session_id: string, fields: Readonly<Record<string, unknown>> = {}) => ({
-  session_id,
-  type: "e_commerce",
-  amount: "20.230",
-  currency_code: "KWD",
-  state: "created",
-  customer_id: "cust-7",
-  payment_type: "one_off",
-  ...fields,
-})
-
-const stored = (sessionId: string) =>
-  Effect.map(
-    CheckoutStore.get(sessionId),
-    Option.getOrThrowWith(() => `no checkout ${sessionId}`),
-  )
 
 /** The log lines written while `effect` runs. */
 const logged = <A, E, R>(effect: Effect.Effect<A, E, R>) =>

@@ -8,7 +8,7 @@
 import process from "node:process"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { PgClient } from "@effect/sql-pg"
-import { Effect, Either, Layer, Redacted, type Scope } from "effect"
+import { Effect, Either, Layer, Option, Redacted, type Scope } from "effect"
 import * as CheckoutStore from "../../src/CheckoutStore.ts"
 import { OttuAuth, OttuConfig, Session, Webhook } from "../../src/index.ts"
 import { contractSandbox, sandboxKey } from "./sandbox.ts"
@@ -199,4 +199,23 @@ export const trackedSandbox = () =>
         Layer.provideMerge(contractSandbox({ inquiryThrottling: false })),
       ),
     ),
+  )
+
+/** A checkout answer as Ottu gives it, for saving directly. */
+export const answer = (session_id: string, fields: Readonly<Record<string, unknown>> = {}) => ({
+  session_id,
+  type: "e_commerce",
+  amount: "20.230",
+  currency_code: "KWD",
+  state: "created",
+  customer_id: "cust-7",
+  payment_type: "one_off",
+  ...fields,
+})
+
+/** The stored checkout of a session; a defect when there is none. */
+export const stored = (sessionId: string) =>
+  Effect.map(
+    CheckoutStore.get(sessionId),
+    Option.getOrThrowWith(() => `no checkout ${sessionId}`),
   )
