@@ -49,7 +49,10 @@ export type Payment = typeof Payment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ChargeParams = Schema.Struct({
+export const ChargeParams: Schema.Struct<{
+  session_id: typeof PathId
+  token: Schema.filter<Schema.filter<typeof Schema.String>>
+}> = Schema.Struct({
   session_id: PathId,
   token: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(50)),
 })
@@ -130,6 +133,20 @@ export const checkout = (
 ): Effect.Effect<Checkout.CheckoutSession, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Checkout.create({ ...params, payment_type: "auto_debit" })
 
+/** What a {@link TokenSource} does. */
+interface TokenLookup {
+  readonly latest: (query: {
+    readonly customer_id: string
+    readonly agreement_id: string
+  }) => Effect.Effect<Option.Option<string>, OttuNoSavedTokenError>
+}
+
+const TokenSourceBase: Context.TagClass<
+  TokenSource,
+  "effect-ottu/AutoDebit/TokenSource",
+  TokenLookup
+> = Context.Tag("effect-ottu/AutoDebit/TokenSource")<TokenSource, TokenLookup>()
+
 /**
  * Where the auto-debit autoflow finds a saved token when none is given: the latest token of a
  * customer under an agreement. The persistence layer provides one backed by its store.
@@ -137,15 +154,7 @@ export const checkout = (
  * @since 0.1.0
  * @category tags
  */
-export class TokenSource extends Context.Tag("effect-ottu/AutoDebit/TokenSource")<
-  TokenSource,
-  {
-    readonly latest: (query: {
-      readonly customer_id: string
-      readonly agreement_id: string
-    }) => Effect.Effect<Option.Option<string>, OttuNoSavedTokenError>
-  }
->() {}
+export class TokenSource extends TokenSourceBase {}
 
 /** A card that can be charged without the customer: not expired, no CVV needed. */
 const usable = (card: Cards.Card): boolean => card.is_expired !== true && card.cvv_required !== true

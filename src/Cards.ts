@@ -37,7 +37,11 @@ export type Card = typeof Card.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ListParams = Schema.Struct({
+export const ListParams: Schema.Struct<{
+  customer_id: Schema.optional<Schema.filter<Schema.filter<typeof Schema.String>>>
+  pg_codes: Schema.optional<Schema.Array$<typeof Schema.String>>
+  agreement_id: Schema.optional<Schema.filter<typeof Schema.String>>
+}> = Schema.Struct({
   customer_id: Schema.optional(Text(64).pipe(Schema.minLength(1))),
   pg_codes: Schema.optional(Schema.Array(Schema.String)),
   agreement_id: Schema.optional(Text(128)),

@@ -244,16 +244,19 @@ export {
   OttuWebhookRefusedError,
 } from "./CheckoutStore/model.ts"
 
+const CheckoutStoreBase: Context.TagClass<
+  CheckoutStore,
+  "effect-ottu/CheckoutStore/CheckoutStore",
+  Service
+> = Context.Tag("effect-ottu/CheckoutStore/CheckoutStore")<CheckoutStore, Service>()
+
 /**
  * The checkout store.
  *
  * @since 0.1.0
  * @category tags
  */
-export class CheckoutStore extends Context.Tag("effect-ottu/CheckoutStore/CheckoutStore")<
-  CheckoutStore,
-  Service
->() {}
+export class CheckoutStore extends CheckoutStoreBase {}
 
 // ---------------------------------------------------------------------------------------------
 // Layers

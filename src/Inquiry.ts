@@ -47,7 +47,10 @@ export type PaymentStatus = typeof PaymentStatus.Type
  * @since 0.1.0
  * @category schemas
  */
-export const QueryOptions = Schema.Struct({
+export const QueryOptions: Schema.Struct<{
+  notify_webhook_url: Schema.optional<typeof Schema.Boolean>
+  webhook_url: Schema.optional<Schema.filter<typeof Url>>
+}> = Schema.Struct({
   /** Also POST the result to the transaction's `webhook_url`. */
   notify_webhook_url: Schema.optional(Schema.Boolean),
   /** Another URL (at most 200 characters) to receive that notification. */

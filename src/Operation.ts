@@ -35,7 +35,9 @@ export type {
  * @since 0.1.0
  * @category schemas
  */
-export const OperationResult = Schema.Union(ExternalOperationResult, InternalOperationResult)
+export const OperationResult: Schema.Union<
+  [typeof ExternalOperationResult, typeof InternalOperationResult]
+> = Schema.Union(ExternalOperationResult, InternalOperationResult)
 
 /**
  * @since 0.1.0

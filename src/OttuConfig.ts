@@ -88,16 +88,16 @@ export interface Service {
   readonly authorization: Redacted.Redacted<string>
 }
 
+const ConfigBase: Context.TagClass<OttuConfig, "effect-ottu/OttuConfig/OttuConfig", Service> =
+  Context.Tag("effect-ottu/OttuConfig/OttuConfig")<OttuConfig, Service>()
+
 /**
  * The service every Ottu operation requires.
  *
  * @since 0.1.0
  * @category tags
  */
-export class OttuConfig extends Context.Tag("effect-ottu/OttuConfig/OttuConfig")<
-  OttuConfig,
-  Service
->() {}
+export class OttuConfig extends ConfigBase {}
 
 /**
  * The default time one call may take (ottu-py's `default_timeout`).

@@ -35,21 +35,34 @@ export {
 }
 
 /** What every error raised for an answer of Ottu carries. */
-const answered = {
+type Answered = {
   /** HTTP method of the request. */
-  method: Schema.String,
+  readonly method: typeof Schema.String
   /** Endpoint path of the request, without host and query string. */
-  path: Schema.String,
+  readonly path: typeof Schema.String
   /** HTTP status Ottu answered with. */
-  status: Schema.Number,
+  readonly status: typeof Schema.Number
   /** The answer's body: parsed JSON, or the raw text when it is not JSON. */
-  body: Schema.Unknown,
+  readonly body: typeof Schema.Unknown
   /** Ottu's `detail` message, when the body has one. */
+  readonly detail: Schema.optional<typeof Schema.String>
+}
+
+const answered: Answered = {
+  method: Schema.String,
+  path: Schema.String,
+  status: Schema.Number,
+  body: Schema.Unknown,
   detail: Schema.optional(Schema.String),
 }
 
 /** What every error raised before or around an answer carries. */
-const attempted = {
+type Attempted = {
+  readonly method: typeof Schema.String
+  readonly path: typeof Schema.String
+}
+
+const attempted: Attempted = {
   method: Schema.String,
   path: Schema.String,
 }
@@ -62,17 +75,27 @@ const describe = (self: {
 }): string =>
   `Ottu answered ${self.status} to ${self.method} ${self.path}${self.detail === undefined ? "" : `: ${self.detail}`}`
 
+/** The class `Schema.TaggedError` makes for the error `Self` tagged `Tag`. */
+type TaggedErrorClass<
+  Self,
+  Tag extends string,
+  Fields extends Schema.Struct.Fields,
+> = Schema.TaggedErrorClass<Self, Tag, { readonly _tag: Schema.tag<Tag> } & Fields>
+
+/** The class {@link StatusError} makes for the error `Self` tagged `Tag`. */
+type StatusErrorClass<
+  Self,
+  Tag extends string,
+  Fields extends Schema.Struct.Fields = Record<never, never>,
+> = TaggedErrorClass<Self, Tag, Answered & Fields>
+
 /** The base of the errors for an answer of Ottu: the shared fields and a readable message. */
 const StatusError =
   <Self>() =>
   <Tag extends string, Fields extends Schema.Struct.Fields = Record<never, never>>(
     tag: Tag,
     fields?: Fields,
-  ): Schema.TaggedErrorClass<
-    Self,
-    Tag,
-    { readonly _tag: Schema.tag<Tag> } & typeof answered & Fields
-  > => {
+  ): StatusErrorClass<Self, Tag, Fields> => {
     // biome-ignore lint/suspicious/noExplicitAny: `Self` is only known to the subclass
     const Base: any = Schema.TaggedError<any>()(tag, { ...answered, ...fields })
     return class extends Base {
@@ -82,6 +105,16 @@ const StatusError =
     } as never
   }
 
+const BadRequestErrorBase: StatusErrorClass<
+  OttuBadRequestError,
+  "OttuBadRequestError",
+  {
+    errors: Schema.Record$<typeof Schema.String, Schema.Array$<typeof Schema.String>>
+  }
+> = StatusError<OttuBadRequestError>()("OttuBadRequestError", {
+  errors: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }),
+})
+
 /**
  * 400: Ottu refused the request. `errors` maps each field (dotted for nested objects, such as
  * `notifications.sms`) to its messages; `detail` holds a generic message (PATCH, operations,
@@ -90,14 +123,15 @@ const StatusError =
  * @since 0.1.0
  * @category errors
  */
-export class OttuBadRequestError extends StatusError<OttuBadRequestError>()("OttuBadRequestError", {
-  errors: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }),
-}) {
+export class OttuBadRequestError extends BadRequestErrorBase {
   override get message(): string {
     const fields = Object.entries(this.errors).map(([k, v]) => `${k}: ${v.join(" ")}`)
     return fields.length === 0 ? describe(this) : `${describe(this)} (${fields.join("; ")})`
   }
 }
+
+const UnauthorizedErrorBase: StatusErrorClass<OttuUnauthorizedError, "OttuUnauthorizedError"> =
+  StatusError<OttuUnauthorizedError>()("OttuUnauthorizedError")
 
 /**
  * 401: the credentials are missing or wrong.
@@ -105,9 +139,10 @@ export class OttuBadRequestError extends StatusError<OttuBadRequestError>()("Ott
  * @since 0.1.0
  * @category errors
  */
-export class OttuUnauthorizedError extends StatusError<OttuUnauthorizedError>()(
-  "OttuUnauthorizedError",
-) {}
+export class OttuUnauthorizedError extends UnauthorizedErrorBase {}
+
+const ForbiddenErrorBase: StatusErrorClass<OttuForbiddenError, "OttuForbiddenError"> =
+  StatusError<OttuForbiddenError>()("OttuForbiddenError")
 
 /**
  * 403: authenticated, but the user lacks a permission (for example `Can use <pg_code>`).
@@ -115,7 +150,10 @@ export class OttuUnauthorizedError extends StatusError<OttuUnauthorizedError>()(
  * @since 0.1.0
  * @category errors
  */
-export class OttuForbiddenError extends StatusError<OttuForbiddenError>()("OttuForbiddenError") {}
+export class OttuForbiddenError extends ForbiddenErrorBase {}
+
+const NotFoundErrorBase: StatusErrorClass<OttuNotFoundError, "OttuNotFoundError"> =
+  StatusError<OttuNotFoundError>()("OttuNotFoundError")
 
 /**
  * 404: unknown session id, order number, card token or path.
@@ -123,7 +161,10 @@ export class OttuForbiddenError extends StatusError<OttuForbiddenError>()("OttuF
  * @since 0.1.0
  * @category errors
  */
-export class OttuNotFoundError extends StatusError<OttuNotFoundError>()("OttuNotFoundError") {}
+export class OttuNotFoundError extends NotFoundErrorBase {}
+
+const ConflictErrorBase: StatusErrorClass<OttuConflictError, "OttuConflictError"> =
+  StatusError<OttuConflictError>()("OttuConflictError")
 
 /**
  * 409 or 423: the resource is in conflict (an idempotency clash) or locked by a concurrent
@@ -132,7 +173,12 @@ export class OttuNotFoundError extends StatusError<OttuNotFoundError>()("OttuNot
  * @since 0.1.0
  * @category errors
  */
-export class OttuConflictError extends StatusError<OttuConflictError>()("OttuConflictError") {}
+export class OttuConflictError extends ConflictErrorBase {}
+
+const UnsupportedMediaTypeErrorBase: StatusErrorClass<
+  OttuUnsupportedMediaTypeError,
+  "OttuUnsupportedMediaTypeError"
+> = StatusError<OttuUnsupportedMediaTypeError>()("OttuUnsupportedMediaTypeError")
 
 /**
  * 415: Ottu does not accept the request's content type.
@@ -140,9 +186,17 @@ export class OttuConflictError extends StatusError<OttuConflictError>()("OttuCon
  * @since 0.1.0
  * @category errors
  */
-export class OttuUnsupportedMediaTypeError extends StatusError<OttuUnsupportedMediaTypeError>()(
-  "OttuUnsupportedMediaTypeError",
-) {}
+export class OttuUnsupportedMediaTypeError extends UnsupportedMediaTypeErrorBase {}
+
+const RateLimitedErrorBase: StatusErrorClass<
+  OttuRateLimitedError,
+  "OttuRateLimitedError",
+  {
+    retryAfter: Schema.optional<typeof Schema.DurationFromSelf>
+  }
+> = StatusError<OttuRateLimitedError>()("OttuRateLimitedError", {
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+})
 
 /**
  * 429: too many requests. `retryAfter` is the wait Ottu asked for (from `Retry-After`, in
@@ -151,10 +205,17 @@ export class OttuUnsupportedMediaTypeError extends StatusError<OttuUnsupportedMe
  * @since 0.1.0
  * @category errors
  */
-export class OttuRateLimitedError extends StatusError<OttuRateLimitedError>()(
-  "OttuRateLimitedError",
-  { retryAfter: Schema.optional(Schema.DurationFromSelf) },
-) {}
+export class OttuRateLimitedError extends RateLimitedErrorBase {}
+
+const ServerErrorBase: StatusErrorClass<
+  OttuServerError,
+  "OttuServerError",
+  {
+    retryAfter: Schema.optional<typeof Schema.DurationFromSelf>
+  }
+> = StatusError<OttuServerError>()("OttuServerError", {
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+})
 
 /**
  * 5xx: Ottu failed. For a money-moving call the outcome is unknown: query the payment status
@@ -164,9 +225,12 @@ export class OttuRateLimitedError extends StatusError<OttuRateLimitedError>()(
  * @since 0.1.0
  * @category errors
  */
-export class OttuServerError extends StatusError<OttuServerError>()("OttuServerError", {
-  retryAfter: Schema.optional(Schema.DurationFromSelf),
-}) {}
+export class OttuServerError extends ServerErrorBase {}
+
+const UnexpectedStatusErrorBase: StatusErrorClass<
+  OttuUnexpectedStatusError,
+  "OttuUnexpectedStatusError"
+> = StatusError<OttuUnexpectedStatusError>()("OttuUnexpectedStatusError")
 
 /**
  * Any other status the SDK does not expect for the endpoint (a redirect, 405, 410, 422...).
@@ -174,9 +238,20 @@ export class OttuServerError extends StatusError<OttuServerError>()("OttuServerE
  * @since 0.1.0
  * @category errors
  */
-export class OttuUnexpectedStatusError extends StatusError<OttuUnexpectedStatusError>()(
-  "OttuUnexpectedStatusError",
-) {}
+export class OttuUnexpectedStatusError extends UnexpectedStatusErrorBase {}
+
+const TransportErrorBase: TaggedErrorClass<
+  OttuTransportError,
+  "OttuTransportError",
+  Attempted & {
+    reason: typeof Schema.String
+    cause: Schema.optional<typeof Schema.Defect>
+  }
+> = Schema.TaggedError<OttuTransportError>()("OttuTransportError", {
+  ...attempted,
+  reason: Schema.String,
+  cause: Schema.optional(Schema.Defect),
+})
 
 /**
  * The request did not get an answer: DNS, connection refused or reset, TLS, or the body could not
@@ -190,14 +265,22 @@ export class OttuUnexpectedStatusError extends StatusError<OttuUnexpectedStatusE
  * @since 0.1.0
  * @category errors
  */
-export class OttuTransportError extends Schema.TaggedError<OttuTransportError>()(
-  "OttuTransportError",
-  { ...attempted, reason: Schema.String, cause: Schema.optional(Schema.Defect) },
-) {
+export class OttuTransportError extends TransportErrorBase {
   override get message(): string {
     return `${this.method} ${this.path} failed before Ottu answered: ${this.reason}`
   }
 }
+
+const TimeoutErrorBase: TaggedErrorClass<
+  OttuTimeoutError,
+  "OttuTimeoutError",
+  Attempted & {
+    timeout: typeof Schema.DurationFromSelf
+  }
+> = Schema.TaggedError<OttuTimeoutError>()("OttuTimeoutError", {
+  ...attempted,
+  timeout: Schema.DurationFromSelf,
+})
 
 /**
  * The call took longer than its timeout, reading the body included. The request was aborted;
@@ -206,14 +289,26 @@ export class OttuTransportError extends Schema.TaggedError<OttuTransportError>()
  * @since 0.1.0
  * @category errors
  */
-export class OttuTimeoutError extends Schema.TaggedError<OttuTimeoutError>()("OttuTimeoutError", {
-  ...attempted,
-  timeout: Schema.DurationFromSelf,
-}) {
+export class OttuTimeoutError extends TimeoutErrorBase {
   override get message(): string {
     return `${this.method} ${this.path} timed out after ${this.timeout.toString()}`
   }
 }
+
+const DecodeErrorBase: TaggedErrorClass<
+  OttuDecodeError,
+  "OttuDecodeError",
+  Attempted & {
+    status: typeof Schema.Number
+    body: typeof Schema.String
+    reason: typeof Schema.String
+  }
+> = Schema.TaggedError<OttuDecodeError>()("OttuDecodeError", {
+  ...attempted,
+  status: Schema.Number,
+  body: Schema.String,
+  reason: Schema.String,
+})
 
 /**
  * Ottu answered with a success status but a body the SDK cannot read: not JSON, or JSON that does
@@ -222,16 +317,30 @@ export class OttuTimeoutError extends Schema.TaggedError<OttuTimeoutError>()("Ot
  * @since 0.1.0
  * @category errors
  */
-export class OttuDecodeError extends Schema.TaggedError<OttuDecodeError>()("OttuDecodeError", {
-  ...attempted,
-  status: Schema.Number,
-  body: Schema.String,
-  reason: Schema.String,
-}) {
+export class OttuDecodeError extends DecodeErrorBase {
   override get message(): string {
     return `Cannot read Ottu's ${this.status} answer to ${this.method} ${this.path}: ${this.reason}`
   }
 }
+
+type InputIssueFields = {
+  /** Dotted path of the offending field (`amount`, `agreement.id`), empty for the whole input. */
+  readonly field: typeof Schema.String
+  readonly message: typeof Schema.String
+}
+
+const InputIssueBase: Schema.Class<
+  InputIssue,
+  InputIssueFields,
+  Schema.Struct.Encoded<InputIssueFields>,
+  never,
+  Schema.Struct.Constructor<InputIssueFields>,
+  Record<never, never>,
+  Record<never, never>
+> = Schema.Class<InputIssue>("InputIssue")({
+  field: Schema.String,
+  message: Schema.String,
+})
 
 /**
  * One problem found in the caller's input.
@@ -239,11 +348,18 @@ export class OttuDecodeError extends Schema.TaggedError<OttuDecodeError>()("Ottu
  * @since 0.1.0
  * @category models
  */
-export class InputIssue extends Schema.Class<InputIssue>("InputIssue")({
-  /** Dotted path of the offending field (`amount`, `agreement.id`), empty for the whole input. */
-  field: Schema.String,
-  message: Schema.String,
-}) {}
+export class InputIssue extends InputIssueBase {}
+
+const InvalidInputErrorBase: TaggedErrorClass<
+  OttuInvalidInputError,
+  "OttuInvalidInputError",
+  Attempted & {
+    issues: Schema.Array$<typeof InputIssue>
+  }
+> = Schema.TaggedError<OttuInvalidInputError>()("OttuInvalidInputError", {
+  ...attempted,
+  issues: Schema.Array(InputIssue),
+})
 
 /**
  * The input was rejected before anything was sent (pre-flight validation).
@@ -251,15 +367,20 @@ export class InputIssue extends Schema.Class<InputIssue>("InputIssue")({
  * @since 0.1.0
  * @category errors
  */
-export class OttuInvalidInputError extends Schema.TaggedError<OttuInvalidInputError>()(
-  "OttuInvalidInputError",
-  { ...attempted, issues: Schema.Array(InputIssue) },
-) {
+export class OttuInvalidInputError extends InvalidInputErrorBase {
   override get message(): string {
     const issues = this.issues.map((i) => (i.field === "" ? i.message : `${i.field}: ${i.message}`))
     return `Invalid input for ${this.method} ${this.path}, nothing was sent: ${issues.join("; ")}`
   }
 }
+
+const OperationFailedErrorBase: StatusErrorClass<
+  OttuOperationFailedError,
+  "OttuOperationFailedError",
+  {
+    result: typeof Schema.String
+  }
+> = StatusError<OttuOperationFailedError>()("OttuOperationFailedError", { result: Schema.String })
 
 /**
  * Ottu accepted the request (2xx) but the money did not move: an operation or a saved-card charge
@@ -269,10 +390,21 @@ export class OttuInvalidInputError extends Schema.TaggedError<OttuInvalidInputEr
  * @since 0.1.0
  * @category errors
  */
-export class OttuOperationFailedError extends StatusError<OttuOperationFailedError>()(
-  "OttuOperationFailedError",
-  { result: Schema.String },
-) {}
+export class OttuOperationFailedError extends OperationFailedErrorBase {}
+
+const NoSavedTokenErrorBase: TaggedErrorClass<
+  OttuNoSavedTokenError,
+  "OttuNoSavedTokenError",
+  {
+    customer_id: typeof Schema.String
+    agreement_id: typeof Schema.String
+    reason: typeof Schema.String
+  }
+> = Schema.TaggedError<OttuNoSavedTokenError>()("OttuNoSavedTokenError", {
+  customer_id: Schema.String,
+  agreement_id: Schema.String,
+  reason: Schema.String,
+})
 
 /**
  * The auto-debit autoflow found no saved card token for the customer and agreement (no token was
@@ -281,14 +413,25 @@ export class OttuOperationFailedError extends StatusError<OttuOperationFailedErr
  * @since 0.1.0
  * @category errors
  */
-export class OttuNoSavedTokenError extends Schema.TaggedError<OttuNoSavedTokenError>()(
-  "OttuNoSavedTokenError",
-  { customer_id: Schema.String, agreement_id: Schema.String, reason: Schema.String },
-) {
+export class OttuNoSavedTokenError extends NoSavedTokenErrorBase {
   override get message(): string {
     return `No saved card token for customer ${this.customer_id} and agreement ${this.agreement_id}: ${this.reason}`
   }
 }
+
+const NoGatewayErrorBase: TaggedErrorClass<
+  OttuNoGatewayError,
+  "OttuNoGatewayError",
+  {
+    plugin: typeof Schema.String
+    currency_code: typeof Schema.String
+    auto_debit: typeof Schema.Boolean
+  }
+> = Schema.TaggedError<OttuNoGatewayError>()("OttuNoGatewayError", {
+  plugin: Schema.String,
+  currency_code: Schema.String,
+  auto_debit: Schema.Boolean,
+})
 
 /**
  * An autoflow found no gateway for the plugin and currency (the payment-methods answer was
@@ -297,10 +440,7 @@ export class OttuNoSavedTokenError extends Schema.TaggedError<OttuNoSavedTokenEr
  * @since 0.1.0
  * @category errors
  */
-export class OttuNoGatewayError extends Schema.TaggedError<OttuNoGatewayError>()(
-  "OttuNoGatewayError",
-  { plugin: Schema.String, currency_code: Schema.String, auto_debit: Schema.Boolean },
-) {
+export class OttuNoGatewayError extends NoGatewayErrorBase {
   override get message(): string {
     const kind = this.auto_debit ? "auto-debit gateway" : "gateway"
     return `No ${kind} accepts ${this.currency_code} for the ${this.plugin} plugin`
@@ -377,6 +517,22 @@ const stepErrors = [...operationErrors, OttuNoSavedTokenError, OttuNoGatewayErro
  */
 export type OttuFlowStepError = InstanceType<(typeof stepErrors)[number]>
 
+const FlowErrorBase: TaggedErrorClass<
+  OttuFlowError,
+  "OttuFlowError",
+  {
+    flow: Schema.Literal<["checkout", "auto_debit"]>
+    step: Schema.Literal<["token", "payment_methods", "checkout", "charge"]>
+    session_id: Schema.optional<typeof Schema.String>
+    cause: Schema.Union<[...typeof stepErrors]>
+  }
+> = Schema.TaggedError<OttuFlowError>()("OttuFlowError", {
+  flow: Schema.Literal("checkout", "auto_debit"),
+  step: Schema.Literal("token", "payment_methods", "checkout", "charge"),
+  session_id: Schema.optional(Schema.String),
+  cause: Schema.Union(...stepErrors),
+})
+
 /**
  * A step of an autoflow failed. `step` says which (`token`, `payment_methods`, `checkout`,
  * `charge`); `cause` is that step's own error; `session_id` is set when a checkout had already
@@ -385,12 +541,7 @@ export type OttuFlowStepError = InstanceType<(typeof stepErrors)[number]>
  * @since 0.1.0
  * @category errors
  */
-export class OttuFlowError extends Schema.TaggedError<OttuFlowError>()("OttuFlowError", {
-  flow: Schema.Literal("checkout", "auto_debit"),
-  step: Schema.Literal("token", "payment_methods", "checkout", "charge"),
-  session_id: Schema.optional(Schema.String),
-  cause: Schema.Union(...stepErrors),
-}) {
+export class OttuFlowError extends FlowErrorBase {
   override get message(): string {
     const session = this.session_id === undefined ? "" : ` (session ${this.session_id})`
     return `The ${this.flow} autoflow failed at step ${this.step}${session}: ${this.cause.message}`
@@ -401,6 +552,16 @@ export class OttuFlowError extends Schema.TaggedError<OttuFlowError>()("OttuFlow
 // Webhook errors
 // ---------------------------------------------------------------------------------------------
 
+const WebhookSignatureErrorBase: TaggedErrorClass<
+  OttuWebhookSignatureError,
+  "OttuWebhookSignatureError",
+  {
+    reason: Schema.Literal<["malformed", "missing", "mismatch"]>
+  }
+> = Schema.TaggedError<OttuWebhookSignatureError>()("OttuWebhookSignatureError", {
+  reason: Schema.Literal("malformed", "missing", "mismatch"),
+})
+
 /**
  * The body's signature could not be verified: the body is not a JSON object (`malformed`), it
  * has no signature or an empty one (`missing`), or the signature does not match under the key
@@ -409,10 +570,7 @@ export class OttuFlowError extends Schema.TaggedError<OttuFlowError>()("OttuFlow
  * @since 0.1.0
  * @category errors
  */
-export class OttuWebhookSignatureError extends Schema.TaggedError<OttuWebhookSignatureError>()(
-  "OttuWebhookSignatureError",
-  { reason: Schema.Literal("malformed", "missing", "mismatch") },
-) {
+export class OttuWebhookSignatureError extends WebhookSignatureErrorBase {
   override get message(): string {
     return {
       malformed: "The webhook body is not a JSON object",
@@ -422,6 +580,16 @@ export class OttuWebhookSignatureError extends Schema.TaggedError<OttuWebhookSig
   }
 }
 
+const WebhookDecodeErrorBase: TaggedErrorClass<
+  OttuWebhookDecodeError,
+  "OttuWebhookDecodeError",
+  {
+    reason: typeof Schema.String
+  }
+> = Schema.TaggedError<OttuWebhookDecodeError>()("OttuWebhookDecodeError", {
+  reason: Schema.String,
+})
+
 /**
  * The body is authentic (its signature matched) but is neither a payment nor an operation event
  * of the documented shape. `reason` says what did not fit.
@@ -429,10 +597,7 @@ export class OttuWebhookSignatureError extends Schema.TaggedError<OttuWebhookSig
  * @since 0.1.0
  * @category errors
  */
-export class OttuWebhookDecodeError extends Schema.TaggedError<OttuWebhookDecodeError>()(
-  "OttuWebhookDecodeError",
-  { reason: Schema.String },
-) {
+export class OttuWebhookDecodeError extends WebhookDecodeErrorBase {
   override get message(): string {
     return `The webhook event cannot be decoded: ${this.reason}`
   }
@@ -448,6 +613,14 @@ const webhookErrors = [OttuWebhookSignatureError, OttuWebhookDecodeError] as con
  */
 export type OttuWebhookError = InstanceType<(typeof webhookErrors)[number]>
 
+const SandboxControlErrorBase: TaggedErrorClass<
+  SandboxControlError,
+  "SandboxControlError",
+  {
+    message: typeof Schema.String
+  }
+> = Schema.TaggedError<SandboxControlError>()("SandboxControlError", { message: Schema.String })
+
 /**
  * A control call of the embedded sandbox refused (`OttuSandbox.pay`): an unknown session, a
  * gateway that is not the session's, a state that takes no such attempt, a card that cannot be
@@ -456,10 +629,7 @@ export type OttuWebhookError = InstanceType<(typeof webhookErrors)[number]>
  * @since 0.1.0
  * @category errors
  */
-export class SandboxControlError extends Schema.TaggedError<SandboxControlError>()(
-  "SandboxControlError",
-  { message: Schema.String },
-) {}
+export class SandboxControlError extends SandboxControlErrorBase {}
 
 // ---------------------------------------------------------------------------------------------
 // Every error

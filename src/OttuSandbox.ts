@@ -284,16 +284,16 @@ export interface Service {
   readonly awaitDeliveries: Effect.Effect<void>
 }
 
+const SandboxBase: Context.TagClass<OttuSandbox, "effect-ottu/OttuSandbox/OttuSandbox", Service> =
+  Context.Tag("effect-ottu/OttuSandbox/OttuSandbox")<OttuSandbox, Service>()
+
 /**
  * The sandbox as a service, provided by {@link layerWithControl}.
  *
  * @since 0.1.0
  * @category tags
  */
-export class OttuSandbox extends Context.Tag("effect-ottu/OttuSandbox/OttuSandbox")<
-  OttuSandbox,
-  Service
->() {}
+export class OttuSandbox extends SandboxBase {}
 
 const defaultHost = "sandbox.ottu.test"
 

@@ -14,7 +14,7 @@ import { CurrencyCode, Rest, Text } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
 import type { OttuCallError } from "./OttuError.ts"
 
-const Tag = Schema.Literal(
+const tags = [
   "e_commerce",
   "crm",
   "pos",
@@ -36,7 +36,9 @@ const Tag = Schema.Literal(
   "utilities",
   "demo",
   "test",
-)
+] as const
+
+const Tag: Schema.Literal<[...typeof tags]> = Schema.Literal(...tags)
 
 /**
  * The filters of {@link list}. `plugin` is required; the environment (`type`) comes from
@@ -45,7 +47,19 @@ const Tag = Schema.Literal(
  * @since 0.1.0
  * @category schemas
  */
-export const ListParams = Schema.Struct({
+export const ListParams: Schema.Struct<{
+  plugin: Schema.Literal<["e_commerce", "payment_request"]>
+  currencies: Schema.optional<Schema.Array$<Schema.filter<typeof Schema.String>>>
+  customer_id: Schema.optional<Schema.filter<typeof Schema.String>>
+  operation: Schema.optional<Schema.Literal<["purchase", "authorize"]>>
+  tokenizable: Schema.optional<typeof Schema.Boolean>
+  auto_debit: Schema.optional<typeof Schema.Boolean>
+  pg_names: Schema.optional<Schema.Array$<typeof Schema.String>>
+  tags: Schema.optional<Schema.Array$<typeof Tag>>
+  payment_services: Schema.optional<
+    Schema.Array$<Schema.Literal<["apple_pay", "google_pay", "samsung_pay", "wallet"]>>
+  >
+}> = Schema.Struct({
   plugin: Schema.Literal("e_commerce", "payment_request"),
   currencies: Schema.optional(Schema.Array(CurrencyCode)),
   customer_id: Schema.optional(Text(64)),
@@ -65,7 +79,24 @@ export const ListParams = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const PaymentMethod = Schema.Struct(
+export const PaymentMethod: Schema.TypeLiteral<
+  {
+    code: typeof Schema.String
+    name: typeof Schema.String
+    is_sandbox: Schema.optional<typeof Schema.Boolean>
+    logo: Schema.optional<Schema.NullOr<typeof Schema.String>>
+    wallets: Schema.optional<Schema.Array$<typeof Schema.Unknown>>
+    payment_services: Schema.optional<Schema.Array$<typeof Schema.Unknown>>
+    default_currency: Schema.optional<Schema.NullOr<typeof Schema.String>>
+    accepted_currencies: Schema.optional<Schema.Array$<typeof Schema.String>>
+    operation: Schema.optional<Schema.NullOr<typeof Schema.String>>
+    operations: Schema.optional<Schema.Array$<typeof Schema.String>>
+    is_tokenizable: Schema.optional<typeof Schema.Boolean>
+    auto_debit_enabled: Schema.optional<typeof Schema.Boolean>
+    tags: Schema.optional<Schema.Array$<typeof Schema.String>>
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     code: Schema.String,
     name: Schema.String,
@@ -96,7 +127,16 @@ export type PaymentMethod = typeof PaymentMethod.Type
  * @since 0.1.0
  * @category schemas
  */
-export const PaymentMethods = Schema.Struct(
+export const PaymentMethods: Schema.TypeLiteral<
+  {
+    payment_methods: Schema.Array$<typeof PaymentMethod>
+    customer_payment_methods: Schema.optionalWith<
+      Schema.Array$<typeof Schema.Unknown>,
+      { default: () => never[] }
+    >
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     payment_methods: Schema.Array(PaymentMethod),
     customer_payment_methods: Schema.optionalWith(Schema.Array(Schema.Unknown), {

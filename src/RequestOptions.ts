@@ -52,16 +52,21 @@ export interface Options {
   readonly trackingKey?: string | "auto" | undefined
 }
 
+const CurrentRequestOptionsBase: Context.ReferenceClass<
+  CurrentRequestOptions,
+  "effect-ottu/RequestOptions/CurrentRequestOptions",
+  Options
+> = Context.Reference<CurrentRequestOptions>()("effect-ottu/RequestOptions/CurrentRequestOptions", {
+  defaultValue: (): Options => ({}),
+})
+
 /**
  * The request options in force. Empty unless set with {@link withRequestOptions}.
  *
  * @since 0.1.0
  * @category tags
  */
-export class CurrentRequestOptions extends Context.Reference<CurrentRequestOptions>()(
-  "effect-ottu/RequestOptions/CurrentRequestOptions",
-  { defaultValue: (): Options => ({}) },
-) {}
+export class CurrentRequestOptions extends CurrentRequestOptionsBase {}
 
 /**
  * Runs `self` with the given request options. Every Ottu call inside uses them; nested calls

@@ -21,16 +21,22 @@ import * as Operation from "./Operation.ts"
 import type { OttuConfig } from "./OttuConfig.ts"
 import type { OttuFlowError } from "./OttuError.ts"
 
+/** The state a {@link CurrentSession} holds. */
+type SessionRef = Ref.Ref<Option.Option<Checkout.CheckoutSession>>
+
+const CurrentSessionBase: Context.TagClass<
+  CurrentSession,
+  "effect-ottu/Session/CurrentSession",
+  SessionRef
+> = Context.Tag("effect-ottu/Session/CurrentSession")<CurrentSession, SessionRef>()
+
 /**
  * The `Ref` holding the current checkout session, empty until one is created or retrieved.
  *
  * @since 0.1.0
  * @category tags
  */
-export class CurrentSession extends Context.Tag("effect-ottu/Session/CurrentSession")<
-  CurrentSession,
-  Ref.Ref<Option.Option<Checkout.CheckoutSession>>
->() {}
+export class CurrentSession extends CurrentSessionBase {}
 
 /**
  * A fresh, empty current session. Provide it once per independent session.

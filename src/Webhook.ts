@@ -184,8 +184,24 @@ export const verifySignature = (payload: unknown, signature: unknown, key: Key):
 // Events
 // ---------------------------------------------------------------------------------------------
 
+/** An event schema: its fields' schema with the `_tag` it adds on decoding. */
+type Tagged<Fields extends Schema.Schema.Any, Tag extends string> = Schema.SchemaClass<
+  Schema.Schema.Type<Fields> & { readonly _tag: Tag },
+  Schema.Schema.Encoded<Fields>
+>
+
 /** The user who started a transaction or an operation (Basic-auth users). */
-const Initiator = Schema.Struct(
+const Initiator: Schema.TypeLiteral<
+  {
+    readonly id: Schema.optional<typeof Schema.Number>
+    readonly username: typeof optionalText
+    readonly email: typeof optionalText
+    readonly first_name: typeof optionalText
+    readonly last_name: typeof optionalText
+    readonly phone: typeof optionalText
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     id: Schema.optional(Schema.Number),
     username: optionalText,
@@ -197,20 +213,34 @@ const Initiator = Schema.Struct(
   Rest,
 )
 
-/**
- * A payment webhook (Ottu's `SchemaWebhook`), sent when a payment completes and after
- * inquiries: the payment payload the status query also answers with, plus the customer, billing
- * and delivery fields only webhooks carry. `_tag` is added on decoding (Ottu does not send it);
- * every field Ottu sends is kept, named or not.
- *
- * Only `session_id` and `result` are required: Ottu leaves optional fields out, and its own
- * examples omit fields its schema calls required. Amounts Ottu sends as JSON numbers
- * (`paid_amount`, `settled_amount`, ...) are read as strings, so no money goes through a float.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const PaymentEvent = Schema.Struct(
+const PaymentEventFields: Schema.TypeLiteral<
+  Omit<typeof payloads.PaymentPayload.fields, "session_id"> & {
+    readonly session_id: typeof Schema.String
+    readonly operation: typeof optionalText
+    readonly amount_details: typeof optionalObject
+    readonly customer_email: typeof optionalText
+    readonly customer_first_name: typeof optionalText
+    readonly customer_last_name: typeof optionalText
+    readonly customer_phone: typeof optionalText
+    readonly customer_birthdate: typeof optionalText
+    readonly customer_address_line1: typeof optionalText
+    readonly customer_address_line2: typeof optionalText
+    readonly customer_address_city: typeof optionalText
+    readonly customer_address_state: typeof optionalText
+    readonly customer_address_postal_code: typeof optionalText
+    readonly customer_address_country: typeof optionalText
+    readonly card_acceptance_criteria: typeof optionalObject
+    readonly capture_delivery_address: Schema.optional<Schema.NullOr<typeof Schema.Boolean>>
+    readonly capture_delivery_location: Schema.optional<Schema.NullOr<typeof Schema.Boolean>>
+    readonly initiator: Schema.optional<Schema.NullOr<typeof Initiator>>
+    readonly customer_wallet_transactions: Schema.optional<
+      Schema.NullOr<Schema.Array$<typeof Rest>>
+    >
+    readonly transaction_log_id: Schema.optional<Schema.NullOr<typeof Schema.Number>>
+    readonly extra: Schema.optional<typeof Schema.Unknown>
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     ...payloads.PaymentPayload.fields,
     session_id: Schema.String,
@@ -237,14 +267,45 @@ export const PaymentEvent = Schema.Struct(
   },
   Rest,
 )
-  .annotations({ identifier: "PaymentEvent" })
-  .pipe(Schema.attachPropertySignature("_tag", "PaymentEvent"))
+
+/**
+ * A payment webhook (Ottu's `SchemaWebhook`), sent when a payment completes and after
+ * inquiries: the payment payload the status query also answers with, plus the customer, billing
+ * and delivery fields only webhooks carry. `_tag` is added on decoding (Ottu does not send it);
+ * every field Ottu sends is kept, named or not.
+ *
+ * Only `session_id` and `result` are required: Ottu leaves optional fields out, and its own
+ * examples omit fields its schema calls required. Amounts Ottu sends as JSON numbers
+ * (`paid_amount`, `settled_amount`, ...) are read as strings, so no money goes through a float.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PaymentEvent: Tagged<typeof PaymentEventFields, "PaymentEvent"> =
+  PaymentEventFields.annotations({ identifier: "PaymentEvent" }).pipe(
+    Schema.attachPropertySignature("_tag", "PaymentEvent"),
+  )
 
 /**
  * @since 0.1.0
  * @category models
  */
 export type PaymentEvent = typeof PaymentEvent.Type
+
+const OperationEventFields: Schema.TypeLiteral<
+  typeof payloads.ExternalOperationResult.fields & {
+    readonly initiator: Schema.optional<Schema.NullOr<typeof Initiator>>
+    readonly extra: Schema.optional<typeof Schema.Unknown>
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
+  {
+    ...payloads.ExternalOperationResult.fields,
+    initiator: Schema.optional(Schema.NullOr(Initiator)),
+    extra: Schema.optional(Schema.Unknown),
+  },
+  Rest,
+)
 
 /**
  * An operation webhook (Ottu's `ExternalOperation`), sent for a capture, refund or void, whether
@@ -260,16 +321,10 @@ export type PaymentEvent = typeof PaymentEvent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const OperationEvent = Schema.Struct(
-  {
-    ...payloads.ExternalOperationResult.fields,
-    initiator: Schema.optional(Schema.NullOr(Initiator)),
-    extra: Schema.optional(Schema.Unknown),
-  },
-  Rest,
-)
-  .annotations({ identifier: "OperationEvent" })
-  .pipe(Schema.attachPropertySignature("_tag", "OperationEvent"))
+export const OperationEvent: Tagged<typeof OperationEventFields, "OperationEvent"> =
+  OperationEventFields.annotations({ identifier: "OperationEvent" }).pipe(
+    Schema.attachPropertySignature("_tag", "OperationEvent"),
+  )
 
 /**
  * @since 0.1.0
@@ -283,7 +338,10 @@ export type OperationEvent = typeof OperationEvent.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Event = Schema.Union(OperationEvent, PaymentEvent)
+export const Event: Schema.Union<[typeof OperationEvent, typeof PaymentEvent]> = Schema.Union(
+  OperationEvent,
+  PaymentEvent,
+)
 
 /**
  * @since 0.1.0

@@ -32,7 +32,10 @@ import {
  * @since 0.1.0
  * @category schemas
  */
-export const TransactionType = Schema.Literal("e_commerce", "payment_request")
+export const TransactionType: Schema.Literal<["e_commerce", "payment_request"]> = Schema.Literal(
+  "e_commerce",
+  "payment_request",
+)
 
 /**
  * `one_off` (default), `auto_debit` (needs `agreement` and `customer_id`) or `save_card` (amount
@@ -41,15 +44,13 @@ export const TransactionType = Schema.Literal("e_commerce", "payment_request")
  * @since 0.1.0
  * @category schemas
  */
-export const PaymentType = Schema.Literal("one_off", "auto_debit", "save_card")
+export const PaymentType: Schema.Literal<["one_off", "auto_debit", "save_card"]> = Schema.Literal(
+  "one_off",
+  "auto_debit",
+  "save_card",
+)
 
-/**
- * The states of a payment transaction (API reference §12).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const State = Schema.Literal(
+const states = [
   "created",
   "pending",
   "attempted",
@@ -61,7 +62,15 @@ export const State = Schema.Literal(
   "invalided",
   "refunded",
   "cod",
-)
+] as const
+
+/**
+ * The states of a payment transaction (API reference §12).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const State: Schema.Literal<[...typeof states]> = Schema.Literal(...states)
 
 /**
  * @since 0.1.0
@@ -69,7 +78,7 @@ export const State = Schema.Literal(
  */
 export type State = typeof State.Type
 
-const NotificationEvent = Schema.Literal(
+const notificationEvents = [
   "created",
   "paid",
   "canceled",
@@ -79,6 +88,10 @@ const NotificationEvent = Schema.Literal(
   "voided",
   "refunded",
   "captured",
+] as const
+
+const NotificationEvent: Schema.Literal<[...typeof notificationEvents]> = Schema.Literal(
+  ...notificationEvents,
 )
 
 /**
@@ -87,7 +100,15 @@ const NotificationEvent = Schema.Literal(
  * @since 0.1.0
  * @category schemas
  */
-export const Notifications = Schema.Struct({
+export const Notifications: Schema.Struct<{
+  email: Schema.optional<Schema.Array$<typeof NotificationEvent>>
+  sms: Schema.optional<Schema.Array$<typeof NotificationEvent>>
+  whatsapp: Schema.optional<
+    Schema.Array$<
+      Schema.Literal<["created", "paid", "canceled", "failed", "expired", "authorized"]>
+    >
+  >
+}> = Schema.Struct({
   email: Schema.optional(Schema.Array(NotificationEvent)),
   sms: Schema.optional(Schema.Array(NotificationEvent)),
   whatsapp: Schema.optional(
@@ -101,7 +122,40 @@ export const Notifications = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Agreement = Schema.Struct({
+export const Agreement: Schema.Struct<{
+  id: Schema.filter<typeof Schema.String>
+  type: Schema.optional<
+    Schema.Literal<["event_based", "installment", "recurring", "unscheduled", "other"]>
+  >
+  amount_variability: Schema.optional<Schema.Literal<["fixed", "variable"]>>
+  start_date: Schema.optional<typeof Schema.String>
+  expiry_date: Schema.optional<typeof Schema.String>
+  max_amount_per_cycle: Schema.optional<Schema.filter<typeof Schema.String>>
+  cycle_interval_days: Schema.optional<Schema.filter<Schema.filter<typeof Schema.Int>>>
+  total_cycles: Schema.optional<Schema.filter<Schema.filter<typeof Schema.Int>>>
+  frequency: Schema.optional<
+    Schema.Literal<
+      [
+        "irregular",
+        "daily",
+        "weekly",
+        "semi_monthly",
+        "monthly",
+        "quarterly",
+        "semi_annually",
+        "yearly",
+        "other",
+      ]
+    >
+  >
+  seller: Schema.optional<
+    Schema.Struct<{
+      name: Schema.optional<Schema.filter<typeof Schema.String>>
+      short_name: Schema.optional<Schema.filter<typeof Schema.String>>
+      category_code: Schema.optional<Schema.filter<typeof Schema.String>>
+    }>
+  >
+}> = Schema.Struct({
   id: Text(128),
   type: Schema.optional(
     Schema.Literal("event_based", "installment", "recurring", "unscheduled", "other"),
@@ -151,7 +205,14 @@ const addressFields = {
  * @since 0.1.0
  * @category schemas
  */
-export const Address = Schema.Struct(addressFields)
+export const Address: Schema.Struct<{
+  line1: Schema.filter<typeof Schema.String>
+  line2: Schema.optional<Schema.filter<typeof Schema.String>>
+  city: Schema.filter<typeof Schema.String>
+  state: Schema.optional<Schema.filter<typeof Schema.String>>
+  country: Schema.filter<typeof Schema.String>
+  postal_code: Schema.optional<Schema.filter<typeof Schema.String>>
+}> = Schema.Struct(addressFields)
 
 /**
  * A shipping address: an address plus the recipient.
@@ -159,7 +220,18 @@ export const Address = Schema.Struct(addressFields)
  * @since 0.1.0
  * @category schemas
  */
-export const ShippingAddress = Schema.Struct({
+export const ShippingAddress: Schema.Struct<{
+  first_name: Schema.filter<typeof Schema.String>
+  last_name: Schema.filter<typeof Schema.String>
+  email: Schema.filter<Schema.filter<typeof Schema.String>>
+  phone: Schema.filter<typeof Schema.String>
+  line1: Schema.filter<typeof Schema.String>
+  line2: Schema.optional<Schema.filter<typeof Schema.String>>
+  city: Schema.filter<typeof Schema.String>
+  state: Schema.optional<Schema.filter<typeof Schema.String>>
+  country: Schema.filter<typeof Schema.String>
+  postal_code: Schema.optional<Schema.filter<typeof Schema.String>>
+}> = Schema.Struct({
   ...addressFields,
   first_name: Text(64),
   last_name: Text(64),
@@ -175,7 +247,22 @@ const Token = Schema.Struct({ token: Schema.String })
  * @since 0.1.0
  * @category schemas
  */
-export const PaymentInstrument = Schema.Union(
+export const PaymentInstrument: Schema.Union<
+  [
+    Schema.Struct<{
+      instrument_type: Schema.Literal<["apple_pay", "google_pay"]>
+      payload: typeof Rest
+    }>,
+    Schema.Struct<{
+      instrument_type: Schema.Literal<["token", "samsung_pay"]>
+      payload: Schema.Struct<{ token: typeof Schema.String }>
+    }>,
+    Schema.Struct<{
+      instrument_type: Schema.Literal<["wallet"]>
+      payload: Schema.Struct<{ wallet_code: typeof Schema.String }>
+    }>,
+  ]
+> = Schema.Union(
   Schema.Struct({
     instrument_type: Schema.Literal("apple_pay", "google_pay"),
     payload: Rest,
@@ -187,7 +274,70 @@ export const PaymentInstrument = Schema.Union(
   }),
 )
 
-const optionalFields = {
+/** The fields a checkout create may leave out; a partial update (PATCH) may send any. */
+type OptionalFields = {
+  readonly payment_type: Schema.optional<typeof PaymentType>
+  readonly customer_id: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly customer_email: Schema.optional<Schema.filter<Schema.filter<typeof Schema.String>>>
+  readonly customer_phone: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly customer_phone_2: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly customer_first_name: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly customer_last_name: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly customer_birthdate: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly order_no: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly agreement: Schema.optional<typeof Agreement>
+  readonly billing_address: Schema.optional<typeof Address>
+  readonly shipping_address: Schema.optional<typeof ShippingAddress>
+  readonly card_acceptance_criteria: Schema.optional<
+    Schema.Struct<{
+      min_expiry_time: Schema.optional<Schema.filter<Schema.filter<typeof Schema.Int>>>
+    }>
+  >
+  readonly attachment_upload_url: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly due_datetime: Schema.optional<typeof Schema.String>
+  readonly expiration_time: Schema.optional<typeof Schema.String>
+  readonly email_recipients: Schema.optional<
+    Schema.Array$<Schema.filter<Schema.filter<typeof Schema.String>>>
+  >
+  readonly extra: Schema.optional<typeof Rest>
+  readonly generate_qr_code: Schema.optional<typeof Schema.Boolean>
+  readonly include_sdk_setup_preload: Schema.optional<typeof Schema.Boolean>
+  readonly preload_checkout_page: Schema.optional<typeof Schema.Boolean>
+  readonly initiator_id: Schema.optional<typeof Schema.Int>
+  readonly language: Schema.optional<Schema.Literal<["en", "ar"]>>
+  readonly notifications: Schema.optional<typeof Notifications>
+  readonly product_type: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly vendor_name: Schema.optional<Schema.filter<typeof Schema.String>>
+  readonly redirect_url: Schema.optional<Schema.filter<Schema.filter<typeof Schema.String>>>
+  readonly webhook_url: Schema.optional<Schema.filter<Schema.filter<typeof Schema.String>>>
+  readonly shortify_checkout_url: Schema.optional<typeof Schema.Boolean>
+  readonly shortify_attachment_url: Schema.optional<typeof Schema.Boolean>
+  readonly unit_code: Schema.optional<typeof Schema.String>
+  readonly branding_options: Schema.optional<
+    Schema.Struct<{
+      payment_methods: Schema.Record$<
+        typeof Schema.String,
+        Schema.Struct<{
+          text: typeof Schema.String
+          color: Schema.filter<typeof Schema.String>
+          font_weight: Schema.optional<typeof Schema.Int>
+        }>
+      >
+    }>
+  >
+  readonly loyalty: Schema.optional<
+    Schema.NullOr<
+      Schema.Struct<{
+        enabled: typeof Schema.Boolean
+        reference: Schema.optional<Schema.filter<typeof Schema.String>>
+        metadata: Schema.optional<typeof Rest>
+      }>
+    >
+  >
+  readonly payment_instrument: Schema.optional<typeof PaymentInstrument>
+}
+
+const optionalFields: OptionalFields = {
   payment_type: Schema.optional(PaymentType),
   customer_id: Schema.optional(Text(64)),
   customer_email: Schema.optional(Email),
@@ -255,7 +405,15 @@ const PgCodes = Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(
   Schema.minItems(1, { message: () => "must list at least one gateway code" }),
 )
 
-const requiredFields = {
+/** The fields a checkout create or full update (PUT) must send. */
+type RequiredFields = {
+  readonly type: typeof TransactionType
+  readonly amount: Schema.filter<typeof Schema.String>
+  readonly currency_code: Schema.filter<typeof Schema.String>
+  readonly pg_codes: Schema.filter<Schema.Array$<Schema.filter<typeof Schema.String>>>
+}
+
+const requiredFields: RequiredFields = {
   type: TransactionType,
   amount: Amount,
   currency_code: CurrencyCode,
@@ -314,9 +472,8 @@ const crossFieldIssues = (p: Rules): Array<Schema.FilterIssue> => {
  * @since 0.1.0
  * @category schemas
  */
-export const CreateParams = Schema.Struct({ ...requiredFields, ...optionalFields }).pipe(
-  Schema.filter(crossFieldIssues),
-)
+export const CreateParams: Schema.filter<Schema.Struct<RequiredFields & OptionalFields>> =
+  Schema.Struct({ ...requiredFields, ...optionalFields }).pipe(Schema.filter(crossFieldIssues))
 
 /**
  * The fields of a partial update (PATCH): any subset of the writable fields.
@@ -324,7 +481,11 @@ export const CreateParams = Schema.Struct({ ...requiredFields, ...optionalFields
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateParams = Schema.Struct({
+export const UpdateParams: Schema.filter<
+  Schema.Struct<
+    OptionalFields & { readonly [K in keyof RequiredFields]: Schema.optional<RequiredFields[K]> }
+  >
+> = Schema.Struct({
   ...optionalFields,
   type: Schema.optional(TransactionType),
   amount: Schema.optional(Amount),
@@ -387,7 +548,21 @@ export const isKnownField = (key: string): boolean =>
  * @since 0.1.0
  * @category schemas
  */
-export const CheckoutPaymentMethod = Schema.Struct(
+export const CheckoutPaymentMethod: Schema.TypeLiteral<
+  {
+    code: typeof Schema.String
+    name: typeof optionalText
+    type: typeof optionalText
+    amount: typeof optionalText
+    currency_code: typeof optionalText
+    fee: typeof optionalText
+    fee_description: typeof optionalText
+    icon: typeof optionalText
+    flow: typeof optionalText
+    redirect_url: typeof optionalText
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     code: Schema.String,
     name: optionalText,
@@ -410,7 +585,46 @@ export const CheckoutPaymentMethod = Schema.Struct(
  * @since 0.1.0
  * @category schemas
  */
-export const CheckoutSession = Schema.Struct(
+export const CheckoutSession: Schema.TypeLiteral<
+  {
+    session_id: typeof Schema.String
+    type: Schema.optional<typeof Schema.String>
+    state: Schema.optional<typeof State>
+    amount: Schema.optional<typeof Schema.String>
+    currency_code: Schema.optional<typeof Schema.String>
+    pg_codes: Schema.optional<Schema.Array$<typeof Schema.String>>
+    operation: typeof optionalText
+    payment_type: typeof optionalText
+    checkout_url: typeof optionalText
+    checkout_short_url: typeof optionalText
+    checkout_page_url: typeof optionalText
+    qr_code_url: typeof optionalText
+    attachment: typeof optionalText
+    attachment_short_url: typeof optionalText
+    order_no: typeof optionalText
+    customer_id: typeof optionalText
+    customer_email: typeof optionalText
+    customer_phone: typeof optionalText
+    customer_first_name: typeof optionalText
+    customer_last_name: typeof optionalText
+    expiration_time: typeof optionalText
+    due_datetime: typeof optionalText
+    language: typeof optionalText
+    redirect_url: typeof optionalText
+    webhook_url: typeof optionalText
+    vendor_name: typeof optionalText
+    settled_pg_code: typeof optionalText
+    initiator_id: Schema.optional<Schema.NullOr<typeof Schema.Number>>
+    payment_methods: Schema.optional<Schema.NullOr<Schema.Array$<typeof CheckoutPaymentMethod>>>
+    agreement: typeof optionalObject
+    billing_address: typeof optionalObject
+    shipping_address: typeof optionalObject
+    notifications: typeof optionalObject
+    extra: typeof optionalObject
+    sdk_setup_preload_payload: typeof optionalObject
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     session_id: Schema.String,
     type: Schema.optional(Schema.String),
@@ -464,7 +678,14 @@ export type CheckoutSession = typeof CheckoutSession.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UploadedAttachment = Schema.Struct(
+export const UploadedAttachment: Schema.TypeLiteral<
+  {
+    file_url: typeof Schema.String
+    original_filename: typeof optionalText
+    attachment_short_url: typeof optionalText
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     file_url: Schema.String,
     original_filename: optionalText,
@@ -485,7 +706,13 @@ export type UploadedAttachment = typeof UploadedAttachment.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UploadTarget = Schema.Struct({
+export const UploadTarget: Schema.filter<
+  Schema.Struct<{
+    session_id: Schema.optional<Schema.filter<typeof Schema.String>>
+    order_no: Schema.optional<Schema.filter<typeof Schema.String>>
+    shortify_attachment_url: Schema.optional<typeof Schema.Boolean>
+  }>
+> = Schema.Struct({
   session_id: Schema.optional(Text(128)),
   order_no: Schema.optional(Text(128)),
   shortify_attachment_url: Schema.optional(Schema.Boolean),

@@ -180,6 +180,22 @@ export interface Service {
   }) => Effect.Effect<Option.Option<SavedToken>, OttuStoreError>
 }
 
+const WebhookRefusedErrorBase: Schema.TaggedErrorClass<
+  OttuWebhookRefusedError,
+  "OttuWebhookRefusedError",
+  {
+    readonly _tag: Schema.tag<"OttuWebhookRefusedError">
+  } & {
+    session_id: typeof Schema.String
+    key: typeof Schema.String
+    reason: typeof Schema.String
+  }
+> = Schema.TaggedError<OttuWebhookRefusedError>()("OttuWebhookRefusedError", {
+  session_id: Schema.String,
+  key: Schema.String,
+  reason: Schema.String,
+})
+
 /**
  * The checkout store refused a webhook event (its outcome is `refused`): it failed a cross-check
  * or names a session that is not known. The event was recorded with the reason; its checkout
@@ -188,23 +204,25 @@ export interface Service {
  * @since 0.1.0
  * @category errors
  */
-export class OttuWebhookRefusedError extends Schema.TaggedError<OttuWebhookRefusedError>()(
-  "OttuWebhookRefusedError",
-  { session_id: Schema.String, key: Schema.String, reason: Schema.String },
-) {
+export class OttuWebhookRefusedError extends WebhookRefusedErrorBase {
   override get message(): string {
     return `CheckoutStore refused the webhook event for session ${this.session_id}: ${this.reason}`
   }
 }
 
-/**
- * The checkout store failed: the database could not be opened or migrated, or a query failed
- * (the underlying `SqlError` is the `cause`). A failed `record` kept nothing of the event.
- *
- * @since 0.1.0
- * @category errors
- */
-export class OttuStoreError extends Schema.TaggedError<OttuStoreError>()("OttuStoreError", {
+const StoreErrorBase: Schema.TaggedErrorClass<
+  OttuStoreError,
+  "OttuStoreError",
+  {
+    readonly _tag: Schema.tag<"OttuStoreError">
+  } & {
+    operation: Schema.Literal<
+      ["open", "migrate", "save", "get", "findByOrderNo", "record", "events", "latestToken"]
+    >
+    reason: typeof Schema.String
+    cause: Schema.optional<typeof Schema.Defect>
+  }
+> = Schema.TaggedError<OttuStoreError>()("OttuStoreError", {
   operation: Schema.Literal(
     "open",
     "migrate",
@@ -217,7 +235,16 @@ export class OttuStoreError extends Schema.TaggedError<OttuStoreError>()("OttuSt
   ),
   reason: Schema.String,
   cause: Schema.optional(Schema.Defect),
-}) {
+})
+
+/**
+ * The checkout store failed: the database could not be opened or migrated, or a query failed
+ * (the underlying `SqlError` is the `cause`). A failed `record` kept nothing of the event.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuStoreError extends StoreErrorBase {
   override get message(): string {
     return `CheckoutStore.${this.operation} failed: ${this.reason}`
   }

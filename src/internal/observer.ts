@@ -21,11 +21,19 @@ export interface Answered {
   readonly answer: unknown
 }
 
+/** What an {@link AnswerObserver} does with an answer. */
+type Observe = (
+  answered: Answered,
+) => Effect.Effect<void, unknown, OttuConfig | HttpClient.HttpClient>
+
+const AnswerObserverBase: Context.TagClass<
+  AnswerObserver,
+  "effect-ottu/internal/AnswerObserver",
+  Observe
+> = Context.Tag("effect-ottu/internal/AnswerObserver")<AnswerObserver, Observe>()
+
 /**
  * Sees every successful answer of the endpoints that save something. Its failures and defects
  * are the observer's to handle: the boundary logs whatever escapes and returns the answer.
  */
-export class AnswerObserver extends Context.Tag("effect-ottu/internal/AnswerObserver")<
-  AnswerObserver,
-  (answered: Answered) => Effect.Effect<void, unknown, OttuConfig | HttpClient.HttpClient>
->() {}
+export class AnswerObserver extends AnswerObserverBase {}

@@ -11,20 +11,38 @@ import { optionalObject, optionalText, Rest } from "./primitives.ts"
  * An amount Ottu sends as a JSON number or a decimal string, always read as a string so no
  * money goes through a float after decoding (`10.5` becomes `"10.5"`).
  */
-export const AmountText = Schema.transform(
-  Schema.Union(Schema.String, Schema.Number),
-  Schema.String,
-  {
-    strict: true,
-    decode: (value) => String(value),
-    encode: (value) => value,
-  },
+export const AmountText: Schema.transform<
+  Schema.Union<[typeof Schema.String, typeof Schema.Number]>,
+  typeof Schema.String
+> = Schema.transform(Schema.Union(Schema.String, Schema.Number), Schema.String, {
+  strict: true,
+  decode: (value) => String(value),
+  encode: (value) => value,
+})
+
+const optionalAmount: Schema.optional<Schema.NullOr<typeof AmountText>> = Schema.optional(
+  Schema.NullOr(AmountText),
 )
 
-const optionalAmount = Schema.optional(Schema.NullOr(AmountText))
-
 /** A saved card, as the cards API and payment payloads (`token`) describe it. */
-export const Card = Schema.Struct(
+export const Card: Schema.TypeLiteral<
+  {
+    token: typeof Schema.String
+    pg_code: typeof optionalText
+    pg_name: typeof optionalText
+    customer_id: typeof optionalText
+    brand: typeof optionalText
+    number: typeof optionalText
+    name_on_card: typeof optionalText
+    expiry_month: typeof optionalText
+    expiry_year: typeof optionalText
+    is_expired: Schema.optional<typeof Schema.Boolean>
+    is_preferred: Schema.optional<typeof Schema.Boolean>
+    cvv_required: Schema.optional<typeof Schema.Boolean>
+    agreements: Schema.optional<typeof Schema.Unknown>
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     token: Schema.String,
     pg_code: optionalText,
@@ -44,7 +62,16 @@ export const Card = Schema.Struct(
 )
 
 /** A child transaction created by an operation (`txn`, `transactions[]`). */
-export const ChildTransaction = Schema.Struct(
+export const ChildTransaction: Schema.TypeLiteral<
+  {
+    amount: typeof AmountText
+    currency_code: typeof Schema.String
+    order_no: typeof optionalText
+    session_id: typeof optionalText
+    state: typeof optionalText
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     amount: AmountText,
     currency_code: Schema.String,
@@ -59,7 +86,37 @@ export const ChildTransaction = Schema.Struct(
  * The payment payload: a payment webhook, and the answer of the payment status query, of
  * auto-debit and of one-step checkouts.
  */
-export const PaymentPayload = Schema.Struct(
+export const PaymentPayload: Schema.TypeLiteral<
+  {
+    session_id: typeof optionalText
+    order_no: typeof optionalText
+    state: typeof optionalText
+    result: typeof Schema.String
+    message: typeof optionalText
+    amount: typeof optionalAmount
+    currency_code: typeof optionalText
+    paid_amount: typeof optionalAmount
+    settled_amount: typeof optionalAmount
+    remaining_amount: typeof optionalAmount
+    refunded_amount: typeof optionalAmount
+    voided_amount: typeof optionalAmount
+    fee: typeof optionalText
+    reference_number: typeof optionalText
+    gateway_account: typeof optionalText
+    gateway_name: typeof optionalText
+    payment_type: typeof optionalText
+    customer_id: typeof optionalText
+    agreement: typeof optionalObject
+    token: Schema.optional<Schema.NullOr<typeof Card>>
+    transactions: Schema.optional<Schema.NullOr<Schema.Array$<typeof ChildTransaction>>>
+    pg_params: typeof optionalObject
+    gateway_response: Schema.optional<typeof Schema.Unknown>
+    is_sandbox: Schema.optional<typeof Schema.Boolean>
+    timestamp_utc: typeof optionalText
+    signature: typeof optionalText
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     session_id: optionalText,
     order_no: optionalText,
@@ -92,13 +149,32 @@ export const PaymentPayload = Schema.Struct(
 )
 
 /** The answer of an internal operation (cancel, expire, delete). */
-export const InternalOperationResult = Schema.Struct(
-  { detail: Schema.String, operation: Schema.String, result: Schema.String },
-  Rest,
-)
+export const InternalOperationResult: Schema.TypeLiteral<
+  { detail: typeof Schema.String; operation: typeof Schema.String; result: typeof Schema.String },
+  readonly [typeof Rest]
+> = Schema.Struct({ detail: Schema.String, operation: Schema.String, result: Schema.String }, Rest)
 
 /** The answer of an external operation (capture, refund, void); also the operation webhook. */
-export const ExternalOperationResult = Schema.Struct(
+export const ExternalOperationResult: Schema.TypeLiteral<
+  {
+    amount: typeof AmountText
+    session_id: typeof Schema.String
+    order_no: typeof optionalText
+    operation: typeof optionalText
+    result: typeof Schema.String
+    success: typeof Schema.Boolean
+    source: typeof optionalText
+    reference_number: typeof optionalText
+    pg_code: typeof optionalText
+    txn: typeof ChildTransaction
+    pg_response: Schema.optional<typeof Schema.Unknown>
+    pg_params: typeof optionalObject
+    is_sandbox: Schema.optional<typeof Schema.Boolean>
+    timestamp_utc: typeof optionalText
+    signature: typeof optionalText
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
   {
     amount: AmountText,
     session_id: Schema.String,
