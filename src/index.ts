@@ -17,6 +17,8 @@ export * as Cards from "./Cards.ts"
 export * as Checkout from "./Checkout.ts"
 /** @since 0.1.0 */
 export * as Inquiry from "./Inquiry.ts"
+export * as Invoice from "./Invoice.ts"
+export * as Notifications from "./Notifications.ts"
 /** @since 0.1.0 */
 export * as Operation from "./Operation.ts"
 /** @since 0.1.0 */
