@@ -69,6 +69,9 @@ const format = (d: Decimal): string => {
 
 const zero: Decimal = { units: 0n, scale: 0 }
 
+/** True when the plain decimal string `a` is greater than `b`. */
+export const exceeds = (a: string, b: string): boolean => compare(parse(a), parse(b)) > 0
+
 /** True when two plain decimal strings are the same number (`"20.5"` and `"20.500"`). */
 export const sameDecimal = (a: string, b: string): boolean => compare(parse(a), parse(b)) === 0
 
@@ -218,7 +221,7 @@ export const discrepancies = (
   invoice.invoice_items.forEach((item, i) => {
     const computed = totals.items[i]
     if (computed === undefined) return
-    if (compare(parse(computed.discount), parse(computed.quantity_price)) > 0) {
+    if (exceeds(computed.discount, computed.quantity_price)) {
       const field = item.discount_amount !== undefined ? "discount_amount" : "discount_percentage"
       found.push([
         `invoice_items.${i}.${field}`,
@@ -232,7 +235,7 @@ export const discrepancies = (
       }
     }
   })
-  if (compare(parse(totals.discount), parse(totals.subtotal)) > 0) {
+  if (exceeds(totals.discount, totals.subtotal)) {
     const field = invoice.discount_amount !== undefined ? "discount_amount" : "discount_percentage"
     found.push([
       field,
