@@ -235,7 +235,9 @@ export const discrepancies = (
       }
     }
   })
-  if (exceeds(totals.discount, totals.subtotal)) {
+  const discounted =
+    invoice.discount_amount !== undefined || invoice.discount_percentage !== undefined
+  if (discounted && exceeds(totals.discount, totals.subtotal)) {
     const field = invoice.discount_amount !== undefined ? "discount_amount" : "discount_percentage"
     found.push([
       field,

@@ -150,7 +150,9 @@ const totalErrors = (
     return out
   })
   if (perItem.some((item) => Object.keys(item).length > 0)) errors.invoice_items = perItem
-  if (exceeds(totals.discount, totals.subtotal)) {
+  const discounted =
+    fields.discount_amount !== undefined || fields.discount_percentage !== undefined
+  if (discounted && exceeds(totals.discount, totals.subtotal)) {
     errors[fields.discount_amount !== undefined ? "discount_amount" : "discount_percentage"] = [
       "The discount cannot be higher than the subtotal.",
     ]
