@@ -8,7 +8,7 @@ import { Effect, Exit, Layer, Option } from "effect"
 import * as CheckoutStore from "../src/CheckoutStore.ts"
 import { invoiceTotals } from "../src/Invoice/totals.ts"
 import { Checkout, Invoice, OttuSandbox } from "../src/index.ts"
-import { onSandbox } from "./support/sandbox.ts"
+import { onSandbox, postToSandbox } from "./support/sandbox.ts"
 import {
   apiKey,
   configLayer,
@@ -366,28 +366,10 @@ describe("Invoice.create on the sandbox", () => {
   )
 })
 
-/** POSTs a raw JSON body to a fresh sandbox; its status and parsed answer. */
-const postRaw = (route: string, body: unknown) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const sandbox = yield* OttuSandbox.make()
-      const response = yield* Effect.promise(() =>
-        sandbox.handler(
-          new Request(`https://${sandbox.host}${route}`, {
-            method: "POST",
-            headers: { authorization: "Api-Key any", "content-type": "application/json" },
-            body: JSON.stringify(body),
-          }),
-        ),
-      )
-      return { status: response.status, json: yield* Effect.promise(() => response.json()) }
-    }),
-  )
-
 describe("the sandbox's invoice route answers as Ottu", () => {
   it.effect("a wrong total: 400 naming it and the computed value", () =>
     Effect.gen(function* () {
-      const { status, json } = yield* postRaw(path, { ...invoice, total_incl_tax: "13.000" })
+      const { status, json } = yield* postToSandbox(path, { ...invoice, total_incl_tax: "13.000" })
       expect(status).toBe(400)
       expect(json).toEqual({
         total_incl_tax: ["The given value does not match the computed value 13.388."],
@@ -397,7 +379,7 @@ describe("the sandbox's invoice route answers as Ottu", () => {
 
   it.effect("bad items: 400 in DRF's list shape, {} for the valid ones", () =>
     Effect.gen(function* () {
-      const { status, json } = yield* postRaw(path, {
+      const { status, json } = yield* postToSandbox(path, {
         ...invoice,
         invoice_items: [invoice.invoice_items[0], { sku: "B", quantity: "x", unit_price: "1" }],
       })
@@ -413,7 +395,7 @@ describe("the sandbox's invoice route answers as Ottu", () => {
 
   it.effect("reads JSON numbers as decimals, as Ottu's examples send them", () =>
     Effect.gen(function* () {
-      const { status, json } = yield* postRaw(path, {
+      const { status, json } = yield* postToSandbox(path, {
         ...invoice,
         invoice_items: [{ sku: "A", description: "A", quantity: 1.111, unit_price: 2 }],
         tax_rate: undefined,
@@ -425,7 +407,7 @@ describe("the sandbox's invoice route answers as Ottu", () => {
 
   it.effect("missing invoice fields: 400 field errors", () =>
     Effect.gen(function* () {
-      const { status, json } = yield* postRaw(path, {
+      const { status, json } = yield* postToSandbox(path, {
         type: "e_commerce",
         currency_code: "KWD",
         pg_codes: ["knet"],
