@@ -7,8 +7,10 @@
  *
  * Routes: checkout create, retrieve, PATCH and PUT; payment methods; operations (cancel, expire,
  * delete, capture, refund, void, with `Tracking-Key` idempotency); payment status query (with
- * Ottu's throttling); saved cards list and delete; auto-debit on both paths. The control API
- * ({@link pay}, {@link session}, {@link events}) plays the customer and lets tests look inside.
+ * Ottu's throttling); saved cards list and delete; auto-debit on both paths; invoices (a session
+ * to pay, totals computed as Ottu does); notifications (logged, never sent); cash
+ * acknowledgement on both paths. The control API ({@link pay}, {@link session}, {@link events},
+ * {@link notifications}) plays the customer and lets tests look inside.
  *
  * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
  * public face.
@@ -34,7 +36,13 @@ import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
 import * as Payments from "./OttuSandbox/payments.ts"
 import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
-import { type Env, makeState, SandboxEnv, type SandboxEvent } from "./OttuSandbox/state.ts"
+import {
+  type Env,
+  makeState,
+  SandboxEnv,
+  type SandboxEvent,
+  type SandboxNotification,
+} from "./OttuSandbox/state.ts"
 
 export {
   /**
@@ -218,6 +226,17 @@ export type {
    * @category models
    */
   SandboxEvent,
+  /**
+   * A notification the sandbox sent (it only logs it): a transaction's own notification re-sent
+   * through `message-notification/` (`kind: "transaction"`, with the event it was about), or a
+   * template sent through `send-notification/` or `notifications/send/{channel}/`
+   * (`kind: "template"`). `to` is the phone number or e-mail address it went to; `at` is epoch
+   * milliseconds of the sandbox's `Clock`.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  SandboxNotification,
 } from "./OttuSandbox/state.ts"
 
 /**
@@ -278,6 +297,8 @@ export interface Service {
   readonly session: (sessionId: string) => Effect.Effect<Option.Option<SessionSnapshot>>
   /** See {@link events}. */
   readonly events: Effect.Effect<ReadonlyArray<SandboxEvent>>
+  /** See {@link notifications}. */
+  readonly notifications: Effect.Effect<ReadonlyArray<SandboxNotification>>
   /** See {@link deliveries}. */
   readonly deliveries: Effect.Effect<ReadonlyArray<Delivery>>
   /** See {@link awaitDeliveries}. */
@@ -329,6 +350,7 @@ const build = (options: SandboxOptions, webhooks?: Webhooks) =>
           Option.map(HashMap.get(current.sessions, sessionId), snapshotOf),
         ),
       events: Effect.map(Ref.get(state), (current) => current.events),
+      notifications: Effect.map(Ref.get(state), (current) => current.notifications),
       deliveries: Ref.get(courier.deliveries),
       awaitDeliveries: FiberSet.awaitEmpty(courier.running),
     }
@@ -512,6 +534,31 @@ export const events: Effect.Effect<
   never,
   OttuSandbox
 > = Effect.flatMap(OttuSandbox, (sandbox) => sandbox.events)
+
+/**
+ * The notifications the sandbox sent, oldest first (it logs them and sends nothing): the
+ * transaction notifications re-sent through `Notifications.resend` and the templates sent through
+ * `Notifications.send` and `Notifications.sendOn`, each with its channel and recipient.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Notifications, OttuSandbox } from "effect-ottu"
+ *
+ * const logged = Effect.gen(function* () {
+ *   yield* Notifications.sendOn("email", { template_id: "payment-link", to: "ali@example.kw" })
+ *   return yield* OttuSandbox.notifications
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const notifications: Effect.Effect<
+  ReadonlyArray<SandboxNotification>,
+  never,
+  OttuSandbox
+> = Effect.flatMap(OttuSandbox, (sandbox) => sandbox.notifications)
 
 /**
  * The outcomes of the webhook deliveries that finished, oldest first (see

@@ -14,9 +14,15 @@ export * as AutoDebit from "./AutoDebit.ts"
 /** @since 0.1.0 */
 export * as Cards from "./Cards.ts"
 /** @since 0.1.0 */
+export * as Cash from "./Cash.ts"
+/** @since 0.1.0 */
 export * as Checkout from "./Checkout.ts"
 /** @since 0.1.0 */
 export * as Inquiry from "./Inquiry.ts"
+/** @since 0.1.0 */
+export * as Invoice from "./Invoice.ts"
+/** @since 0.1.0 */
+export * as Notifications from "./Notifications.ts"
 /** @since 0.1.0 */
 export * as Operation from "./Operation.ts"
 /** @since 0.1.0 */

@@ -6,8 +6,8 @@
  *
  * | `saves` | calls | what is saved |
  * |---|---|---|
- * | `checkout` | checkout create, retrieve, update, replace | the answer |
- * | `payment` | auto-debit charge (both endpoints), payment status query | the payment payload, under its session |
+ * | `checkout` | checkout create, retrieve, update, replace; invoice create | the answer |
+ * | `payment` | auto-debit charge (both endpoints), payment status query, cash acknowledgement (both endpoints) | the payment payload, under its session |
  * | `operation` | cancel, expire, delete, capture, refund, void | the checkout, read again (ottu-py's refresh): an operation's answer does not carry the checkout's new state |
  *
  * @internal

@@ -41,8 +41,12 @@ const paymentMethodFor = (host: string, session: SandboxSession) => (gateway: Ga
   redirect_url: `${checkoutUrl(host, session.session_id)}&pg_code=${encodeURIComponent(gateway.code)}`,
 })
 
-/** The checkout object (API reference §5.2) of a session. */
-const renderCheckout = (host: string, session: SandboxSession) => {
+/** An invoice's `status` (§11.5) follows its session: `paid` once paid, `canceled` once cancelled. */
+const invoiceStatusOf = (state: CheckoutState): string =>
+  state === "paid" ? "paid" : state === "canceled" ? "canceled" : "sent"
+
+/** The checkout object (API reference §5.2) of a session; an invoice's also has its `status`. */
+export const renderCheckout = (host: string, session: SandboxSession) => {
   const { checkout, session_id } = session
   const shortCode = session_id.slice(0, 10)
   const attachmentName = typeof checkout.attachment === "string" ? checkout.attachment : undefined
@@ -70,6 +74,7 @@ const renderCheckout = (host: string, session: SandboxSession) => {
     ...(checkout.shortify_attachment_url === true && attachmentName !== undefined
       ? { attachment_short_url: `https://${host}/s/a/${shortCode}` }
       : {}),
+    ...(checkout.invoice_id === undefined ? {} : { status: invoiceStatusOf(session.state) }),
   }
 }
 

@@ -13,9 +13,12 @@ import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import { chargeToken } from "./autoDebit.ts"
 import { deleteCard, listCards } from "./cards.ts"
+import { acknowledgeCash } from "./cash.ts"
 import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
 import { dispatch } from "./delivery.ts"
 import { queryStatus } from "./inquiry.ts"
+import { createInvoice } from "./invoice.ts"
+import { resendNotifications, sendChannelNotification, sendNotification } from "./notifications.ts"
 import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
@@ -60,6 +63,15 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.all("/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })),
   HttpRouter.all("/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })),
   HttpRouter.all("/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })),
+  HttpRouter.all("/b/invoice/v1/invoice/", endpoint({ POST: createInvoice })),
+  HttpRouter.all("/b/pbl/v2/message-notification/", endpoint({ POST: resendNotifications })),
+  HttpRouter.all("/b/pbl/v2/send-notification/", endpoint({ POST: sendNotification })),
+  HttpRouter.all(
+    "/b/pbl/v2/notifications/send/:channel/",
+    endpoint({ POST: sendChannelNotification }),
+  ),
+  HttpRouter.all("/b/pbl/v2/payment/cash/", endpoint({ POST: acknowledgeCash })),
+  HttpRouter.all("/b/pbl/v2/cash-payment/", endpoint({ POST: acknowledgeCash })),
 )
 
 /**

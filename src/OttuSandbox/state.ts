@@ -138,8 +138,37 @@ export type SandboxEvent =
     }
 
 /**
- * Everything a sandbox instance remembers. It lives in one `Ref`. `cards` and `events` are
- * oldest first; `inquiries` holds the times of the status queries of the last minute, for the
+ * A notification the sandbox sent (it only logs it): a transaction's own notification re-sent
+ * through `message-notification/` (`kind: "transaction"`, with the event it was about), or a
+ * template sent through `send-notification/` or `notifications/send/{channel}/`
+ * (`kind: "template"`). `to` is the phone number or e-mail address it went to; `at` is epoch
+ * milliseconds of the sandbox's `Clock`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SandboxNotification =
+  | {
+      readonly kind: "transaction"
+      readonly channel: "sms" | "email" | "whatsapp"
+      readonly to: string
+      readonly session_id: string
+      readonly event: string
+      readonly at: number
+    }
+  | {
+      readonly kind: "template"
+      readonly channel: "sms" | "email" | "whatsapp"
+      readonly to: string
+      readonly template_id: string
+      readonly language: "en" | "ar"
+      readonly context: unknown
+      readonly at: number
+    }
+
+/**
+ * Everything a sandbox instance remembers. It lives in one `Ref`. `cards`, `events` and
+ * `notifications` are oldest first; `inquiries` holds the times of the status queries of the last minute, for the
  * global throttle.
  *
  * @since 0.1.0
@@ -149,6 +178,7 @@ export interface SandboxState {
   readonly sessions: HashMap.HashMap<string, SandboxSession>
   readonly cards: ReadonlyArray<SavedCard>
   readonly events: ReadonlyArray<SandboxEvent>
+  readonly notifications: ReadonlyArray<SandboxNotification>
   readonly inquiries: ReadonlyArray<number>
 }
 
@@ -175,6 +205,7 @@ export const makeState: Effect.Effect<Ref.Ref<SandboxState>> = Ref.make<SandboxS
   sessions: HashMap.empty(),
   cards: [],
   events: [],
+  notifications: [],
   inquiries: [],
 })
 

@@ -126,6 +126,48 @@ export const endpoints = {
     retry: "never",
     saves: "payment",
   },
+  // An invoice creates a checkout session: never re-sent (each attempt could create one), saved.
+  invoiceCreate: {
+    name: "Invoice.create",
+    method: "POST",
+    route: "/b/invoice/v1/invoice/",
+    retry: "never",
+    saves: "checkout",
+  },
+  // Notifications are never re-sent: a repeat after a lost answer notifies the customer twice.
+  notificationsResend: {
+    name: "Notifications.resend",
+    method: "POST",
+    route: "/b/pbl/v2/message-notification/",
+    retry: "never",
+  },
+  notificationsSend: {
+    name: "Notifications.send",
+    method: "POST",
+    route: "/b/pbl/v2/send-notification/",
+    retry: "never",
+  },
+  notificationsSendOn: {
+    name: "Notifications.sendOn",
+    method: "POST",
+    route: "/b/pbl/v2/notifications/send/{channel}/",
+    retry: "never",
+  },
+  // Cash acknowledgement settles the session (`cod`): never re-sent; its payment payload is saved.
+  cashAcknowledge: {
+    name: "Cash.acknowledge",
+    method: "POST",
+    route: "/b/pbl/v2/payment/cash/",
+    retry: "never",
+    saves: "payment",
+  },
+  cashAcknowledgeLegacy: {
+    name: "Cash.acknowledgeLegacy",
+    method: "POST",
+    route: "/b/pbl/v2/cash-payment/",
+    retry: "never",
+    saves: "payment",
+  },
   cancel: operationOf("cancel"),
   expire: operationOf("expire"),
   delete: operationOf("delete"),

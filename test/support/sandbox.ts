@@ -31,3 +31,25 @@ export const contractSandbox = (options?: Omit<OttuSandbox.SandboxOptions, "apiK
 /** Configuration, current session and a contract-checked sandbox, fresh for each provide. */
 export const onSandbox = (options?: Omit<OttuSandbox.SandboxOptions, "apiKey">) =>
   Layer.mergeAll(sandboxConfig(), Session.layer).pipe(Layer.provideMerge(contractSandbox(options)))
+
+/**
+ * POSTs a raw JSON body to a fresh sandbox, past the SDK's own checks, to see how the sandbox
+ * answers what the SDK refuses to send: the status and the parsed answer.
+ */
+export const postToSandbox = (route: string, body: unknown) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const sandbox = yield* OttuSandbox.make()
+      const response = yield* Effect.promise(() =>
+        sandbox.handler(
+          new Request(`https://${sandbox.host}${route}`, {
+            method: "POST",
+            headers: { authorization: "Api-Key any", "content-type": "application/json" },
+            body: JSON.stringify(body),
+          }),
+        ),
+      )
+      const json: unknown = yield* Effect.promise(() => response.json())
+      return { status: response.status, json }
+    }),
+  )
