@@ -7,7 +7,9 @@
  *
  * Routes: checkout create, retrieve, PATCH and PUT; payment methods; operations (cancel, expire,
  * delete, capture, refund, void, with `Tracking-Key` idempotency); payment status query (with
- * Ottu's throttling); saved cards list and delete; auto-debit on both paths. The control API
+ * Ottu's throttling); saved cards list and delete; auto-debit on both paths; native payments
+ * (Apple Pay, Google Pay, wallet; {@link declinedPaymentToken} declines one); the pre-payment
+ * check. The control API
  * ({@link pay}, {@link session}, {@link events}) plays the customer and lets tests look inside.
  *
  * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
@@ -122,6 +124,17 @@ export type {
    */
   Operation,
 } from "./OttuSandbox/lifecycle.ts"
+export {
+  /**
+   * The text that makes the sandbox decline a native payment when the payment data holds it (an
+   * Apple Pay `paymentData.data`, a Google Pay `tokenizationData.token`, any value of a wallet
+   * payload); any other payment data pays.
+   *
+   * @since 0.1.0
+   * @category control
+   */
+  declinedPaymentToken,
+} from "./OttuSandbox/nativePayment.ts"
 export type {
   /**
    * A saved card as the cards API lists it and as payment payloads carry it (`token`), with every

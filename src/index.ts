@@ -18,6 +18,8 @@ export * as Checkout from "./Checkout.ts"
 /** @since 0.1.0 */
 export * as Inquiry from "./Inquiry.ts"
 /** @since 0.1.0 */
+export * as NativePayment from "./NativePayment.ts"
+/** @since 0.1.0 */
 export * as Operation from "./Operation.ts"
 /** @since 0.1.0 */
 export * as OttuAuth from "./OttuAuth.ts"
@@ -29,6 +31,8 @@ export * as OttuError from "./OttuError.ts"
 export * as OttuSandbox from "./OttuSandbox.ts"
 /** @since 0.1.0 */
 export * as PaymentMethods from "./PaymentMethods.ts"
+/** @since 0.1.0 */
+export * as Raw from "./Raw.ts"
 /** @since 0.1.0 */
 export * as RequestOptions from "./RequestOptions.ts"
 /** @since 0.1.0 */

@@ -16,8 +16,10 @@ import { deleteCard, listCards } from "./cards.ts"
 import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
 import { dispatch } from "./delivery.ts"
 import { queryStatus } from "./inquiry.ts"
+import { applePay, googlePay, walletPayment } from "./nativePayment.ts"
 import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
+import { prePaymentCheck } from "./prePayment.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
 import { authenticate } from "./request.ts"
 import { SandboxEnv } from "./state.ts"
@@ -60,6 +62,13 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.all("/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })),
   HttpRouter.all("/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })),
   HttpRouter.all("/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })),
+  HttpRouter.all("/b/pbl/v2/payment/apple-pay/", endpoint({ POST: applePay })),
+  HttpRouter.all("/b/pbl/v2/payment/google-pay/", endpoint({ POST: googlePay })),
+  HttpRouter.all("/b/pbl/v2/payment/wallet/", endpoint({ POST: walletPayment })),
+  HttpRouter.all(
+    "/b/checkout/api/sdk/v1/pre-payment-option-check/:session_id/",
+    endpoint({ POST: prePaymentCheck }),
+  ),
 )
 
 /**
