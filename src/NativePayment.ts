@@ -326,11 +326,11 @@ const WalletPayloadShape = Schema.Union(Schema.Undefined, Rest)
  * import { Effect } from "effect"
  * import { NativePayment } from "effect-ottu"
  *
- * declare const token: NativePayment.ApplePayToken // from the Apple Pay sheet
- *
- * const paid = NativePayment.applePay({ session_id: "bb7fc280", pg_code: "credit-card", payload: token }).pipe(
- *   Effect.catchTag("OttuOperationFailedError", (declined) => Effect.fail(declined.detail)),
- * )
+ * // `token`: what the Apple Pay sheet gave the front end
+ * const pay = (session_id: string, token: NativePayment.ApplePayToken) =>
+ *   NativePayment.applePay({ session_id, pg_code: "credit-card", payload: token }).pipe(
+ *     Effect.catchTag("OttuOperationFailedError", (declined) => Effect.fail(declined.detail)),
+ *   )
  * ```
  *
  * @since 0.1.0
