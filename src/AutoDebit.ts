@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Cards from "./Cards.ts"
 import * as Checkout from "./Checkout.ts"
+import { chargedOrFailed } from "./internal/charge.ts"
 import { endpoints } from "./internal/endpoints.ts"
 import { checkoutCreated, gatewayCodes, inStep } from "./internal/flow.ts"
 import { execute } from "./internal/http.ts"
@@ -25,7 +26,6 @@ import {
   type OttuFlowError,
   OttuNoSavedTokenError,
   type OttuOperationError,
-  OttuOperationFailedError,
 } from "./OttuError.ts"
 
 /**
@@ -71,9 +71,6 @@ const chargeEndpoints = {
   "payment/auto-debit": endpoints.paymentAutoDebit,
 } as const satisfies Record<Endpoint, unknown>
 
-/** Results that mean the card was (or is being) charged. */
-const charged: ReadonlySet<string> = new Set(["success", "pending"])
-
 /**
  * Charges a saved card for an `auto_debit` checkout. A `result` other than `success` or
  * `pending` fails with `OttuOperationFailedError`; Ottu's refusals are `OttuBadRequestError`s.
@@ -96,14 +93,7 @@ export const charge = (
       body: { _tag: "Json", value: body },
       success: Payment,
     })
-    if (charged.has(payment.result)) return payment
-    return yield* new OttuOperationFailedError({
-      ...where,
-      status: 200,
-      body: payment,
-      result: payment.result,
-      detail: payment.message ?? `the charge answered ${payment.result}`,
-    })
+    return yield* chargedOrFailed(where, payment, "charge")
   })
 
 /**

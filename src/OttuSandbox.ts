@@ -9,8 +9,10 @@
  * delete, capture, refund, void, with `Tracking-Key` idempotency); payment status query (with
  * Ottu's throttling); saved cards list and delete; auto-debit on both paths; invoices (a session
  * to pay, totals computed as Ottu does); notifications (logged, never sent); cash
- * acknowledgement on both paths. The control API ({@link pay}, {@link session}, {@link events},
- * {@link notifications}) plays the customer and lets tests look inside.
+ * acknowledgement on both paths; native payments (Apple Pay, Google Pay, wallet;
+ * {@link declinedPaymentToken} declines one); the pre-payment check. The control API
+ * ({@link pay}, {@link session}, {@link events}, {@link notifications}) plays the customer and
+ * lets tests look inside.
  *
  * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
  * public face.
@@ -130,6 +132,17 @@ export type {
    */
   Operation,
 } from "./OttuSandbox/lifecycle.ts"
+export {
+  /**
+   * The text that makes the sandbox decline a native payment when the payment data holds it (an
+   * Apple Pay `paymentData.data`, a Google Pay `tokenizationData.token`, any value of a wallet
+   * payload); any other payment data pays.
+   *
+   * @since 0.1.0
+   * @category control
+   */
+  declinedPaymentToken,
+} from "./OttuSandbox/nativePayment.ts"
 export type {
   /**
    * A saved card as the cards API lists it and as payment payloads carry it (`token`), with every

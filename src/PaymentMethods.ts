@@ -1,16 +1,18 @@
 /**
  * The gateways (`pg_codes`) a merchant can use, filtered by plugin, currency, customer,
- * operation and tokenization (`POST /b/pbl/v2/payment-methods/`).
+ * operation and tokenization (`POST /b/pbl/v2/payment-methods/`), and the pre-payment check of a
+ * "flex" method (Tabby, Tamara, Taly) for one checkout
+ * (`POST /b/checkout/api/sdk/v1/pre-payment-option-check/{session_id}/`).
  *
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { endpoints } from "./internal/endpoints.ts"
+import { endpoints, pathOf } from "./internal/endpoints.ts"
 import { execute } from "./internal/http.ts"
 import { validate } from "./internal/input.ts"
-import { CurrencyCode, Rest, Text } from "./internal/primitives.ts"
+import { CurrencyCode, optionalText, PathId, Rest, Text } from "./internal/primitives.ts"
 import { OttuConfig } from "./OttuConfig.ts"
 import type { OttuCallError } from "./OttuError.ts"
 
@@ -182,5 +184,110 @@ export const list = (
       endpoint: endpoints.paymentMethods,
       body: { _tag: "Json", value: { ...filters, type: config.environment } },
       success: PaymentMethods,
+    })
+  })
+
+/**
+ * What {@link prePaymentCheck} asks about: a checkout session and one of its flex gateways.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PrePaymentCheckParams: Schema.Struct<{
+  session_id: typeof PathId
+  pg_code: Schema.filter<Schema.filter<typeof Schema.String>>
+}> = Schema.Struct({
+  session_id: PathId,
+  pg_code: Text(50).pipe(Schema.minLength(1)),
+})
+
+/**
+ * One instalment plan Tamara offers (`payment_labels[]`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PaymentLabel: Schema.TypeLiteral<
+  {
+    payment_type: typeof Schema.String
+    instalment: typeof Schema.Number
+    description_en: typeof optionalText
+    description_ar: typeof optionalText
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
+  {
+    payment_type: Schema.String,
+    instalment: Schema.Number,
+    description_en: optionalText,
+    description_ar: optionalText,
+  },
+  Rest,
+)
+
+/**
+ * The pre-payment check's answer, one shape for the three providers: Tabby and Taly answer
+ * `is_available` alone (the spec's default, `true`, when absent); Tamara adds
+ * `single_checkout_enabled` and its instalment plans. Unknown fields are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PrePaymentCheck: Schema.TypeLiteral<
+  {
+    is_available: Schema.optionalWith<typeof Schema.Boolean, { default: () => true }>
+    single_checkout_enabled: Schema.optional<typeof Schema.Boolean>
+    payment_labels: Schema.optional<Schema.Array$<typeof PaymentLabel>>
+  },
+  readonly [typeof Rest]
+> = Schema.Struct(
+  {
+    is_available: Schema.optionalWith(Schema.Boolean, { default: () => true as const }),
+    single_checkout_enabled: Schema.optional(Schema.Boolean),
+    payment_labels: Schema.optional(Schema.Array(PaymentLabel)),
+  },
+  Rest,
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type PrePaymentCheck = typeof PrePaymentCheck.Type
+
+/**
+ * Asks the flex provider behind `pg_code` (Tabby, Tamara, Taly) whether it would take the
+ * checkout's payer, before sending the payer to it. A pure check: nothing changes, so it is
+ * retried like a read. Ottu answers 400 (`OttuBadRequestError`) for an unknown `pg_code` and 403
+ * (`OttuForbiddenError`) when the credentials may not ask.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { PaymentMethods } from "effect-ottu"
+ *
+ * const offerTabby = PaymentMethods.prePaymentCheck({ session_id: "bb7fc280", pg_code: "tabby" }).pipe(
+ *   Effect.map((check) => check.is_available),
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const prePaymentCheck = (
+  params: typeof PrePaymentCheckParams.Encoded,
+): Effect.Effect<PrePaymentCheck, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const endpoint = endpoints.prePaymentCheck
+    const { session_id, pg_code } = yield* validate(PrePaymentCheckParams, params, {
+      method: endpoint.method,
+      path: endpoint.route,
+    })
+    return yield* execute({
+      endpoint,
+      path: pathOf(endpoint, { session_id }),
+      attributes: { "ottu.session_id": session_id, "ottu.pg_code": pg_code },
+      body: { _tag: "Json", value: { pg_code } },
+      success: PrePaymentCheck,
     })
   })

@@ -22,6 +22,8 @@ export * as Inquiry from "./Inquiry.ts"
 /** @since 0.1.0 */
 export * as Invoice from "./Invoice.ts"
 /** @since 0.1.0 */
+export * as NativePayment from "./NativePayment.ts"
+/** @since 0.1.0 */
 export * as Notifications from "./Notifications.ts"
 /** @since 0.1.0 */
 export * as Operation from "./Operation.ts"
@@ -35,6 +37,8 @@ export * as OttuError from "./OttuError.ts"
 export * as OttuSandbox from "./OttuSandbox.ts"
 /** @since 0.1.0 */
 export * as PaymentMethods from "./PaymentMethods.ts"
+/** @since 0.1.0 */
+export * as Raw from "./Raw.ts"
 /** @since 0.1.0 */
 export * as RequestOptions from "./RequestOptions.ts"
 /** @since 0.1.0 */

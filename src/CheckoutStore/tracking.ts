@@ -7,7 +7,7 @@
  * | `saves` | calls | what is saved |
  * |---|---|---|
  * | `checkout` | checkout create, retrieve, update, replace; invoice create | the answer |
- * | `payment` | auto-debit charge (both endpoints), payment status query, cash acknowledgement (both endpoints) | the payment payload, under its session |
+ * | `payment` | auto-debit charge (both endpoints), payment status query, cash acknowledgement (both endpoints), native payments (Apple Pay, Google Pay, wallet) | the payment payload, under its session; a 3-D Secure challenge (no `result`) saves nothing |
  * | `operation` | cancel, expire, delete, capture, refund, void | the checkout, read again (ottu-py's refresh): an operation's answer does not carry the checkout's new state |
  *
  * @internal
@@ -59,6 +59,8 @@ export const observer =
       case "checkout":
         return store.save(answered.answer as Answer)
       case "payment":
+        // A Google Pay 3-D Secure challenge has no `result`: it says nothing of the payment yet.
+        if (textOf(answered.answer, "result") === undefined) return Effect.void
         return Effect.flatMap(sessionOf(store, answered), (sessionId) =>
           Option.isNone(sessionId)
             ? Effect.void

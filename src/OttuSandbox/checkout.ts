@@ -89,7 +89,7 @@ export const createCheckout = Effect.gen(function* () {
 })
 
 /** The session named by the path, or 404. */
-const pathSession = Effect.gen(function* () {
+export const pathSession = Effect.gen(function* () {
   const { session_id = "" } = yield* HttpRouter.params
   return yield* Option.match(yield* findSession(session_id), {
     onNone: () => Effect.fail(detail(404, "Not found.")),

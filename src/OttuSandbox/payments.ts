@@ -72,20 +72,27 @@ export const withAttempt = (
 })
 
 /** What a payment takes from outside the state: the time, and fresh identifiers. */
-interface Fresh {
+export interface Fresh {
   readonly now: number
   readonly reference: string
   readonly token: string
 }
 
-const refuse = (message: string) => Either.left(new SandboxControlError({ message }))
+/** The clock's time and fresh identifiers for one payment. */
+export const freshValues: Effect.Effect<Fresh> = Effect.map(Clock.currentTimeMillis, (now) => ({
+  now,
+  reference: referenceNumber(),
+  token: cardToken(),
+}))
 
-/** The transition of one payment attempt on `sessionId`. */
-const attempt =
-  (sessionId: string, options: PayOptions, fresh: Fresh) =>
-  (
-    state: SandboxState,
-  ): Either.Either<readonly [PaymentPayload, SandboxState], SandboxControlError> => {
+/**
+ * The transition of one payment attempt on `sessionId`: the control API's `pay` and the native
+ * payment routes share it, each refusing in its own way (`refusal` makes the error of a message).
+ */
+export const attempt =
+  <E>(sessionId: string, options: PayOptions, fresh: Fresh, refusal: (message: string) => E) =>
+  (state: SandboxState): Either.Either<readonly [PaymentPayload, SandboxState], E> => {
+    const refuse = (message: string) => Either.left(refusal(message))
     const found = HashMap.get(state.sessions, sessionId)
     if (Option.isNone(found)) return refuse(`The sandbox has no session ${sessionId}.`)
     const session = found.value
@@ -155,9 +162,9 @@ export const pay = (
   sessionId: string,
   options: PayOptions,
 ): Effect.Effect<PaymentPayload, SandboxControlError> =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+  Effect.flatMap(freshValues, (fresh) =>
     modifyState(
       ref,
-      attempt(sessionId, options, { now, reference: referenceNumber(), token: cardToken() }),
+      attempt(sessionId, options, fresh, (message) => new SandboxControlError({ message })),
     ),
   )

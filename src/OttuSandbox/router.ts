@@ -18,9 +18,11 @@ import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
 import { dispatch } from "./delivery.ts"
 import { queryStatus } from "./inquiry.ts"
 import { createInvoice } from "./invoice.ts"
+import { applePay, googlePay, walletPayment } from "./nativePayment.ts"
 import { resendNotifications, sendChannelNotification, sendNotification } from "./notifications.ts"
 import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
+import { prePaymentCheck } from "./prePayment.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
 import { authenticate } from "./request.ts"
 import { SandboxEnv } from "./state.ts"
@@ -72,6 +74,13 @@ const router = HttpRouter.empty.pipe(
   ),
   HttpRouter.all("/b/pbl/v2/payment/cash/", endpoint({ POST: acknowledgeCash })),
   HttpRouter.all("/b/pbl/v2/cash-payment/", endpoint({ POST: acknowledgeCash })),
+  HttpRouter.all("/b/pbl/v2/payment/apple-pay/", endpoint({ POST: applePay })),
+  HttpRouter.all("/b/pbl/v2/payment/google-pay/", endpoint({ POST: googlePay })),
+  HttpRouter.all("/b/pbl/v2/payment/wallet/", endpoint({ POST: walletPayment })),
+  HttpRouter.all(
+    "/b/checkout/api/sdk/v1/pre-payment-option-check/:session_id/",
+    endpoint({ POST: prePaymentCheck }),
+  ),
 )
 
 /**

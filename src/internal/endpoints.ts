@@ -168,6 +168,36 @@ export const endpoints = {
     retry: "never",
     saves: "payment",
   },
+  // A native payment charges the payer's wallet on every attempt: never re-sent. Its answer is
+  // the payment payload (or, for Google Pay, a 3-D Secure challenge, which tracking skips).
+  applePay: {
+    name: "NativePayment.applePay",
+    method: "POST",
+    route: "/b/pbl/v2/payment/apple-pay/",
+    retry: "never",
+    saves: "payment",
+  },
+  googlePay: {
+    name: "NativePayment.googlePay",
+    method: "POST",
+    route: "/b/pbl/v2/payment/google-pay/",
+    retry: "never",
+    saves: "payment",
+  },
+  walletPayment: {
+    name: "NativePayment.wallet",
+    method: "POST",
+    route: "/b/pbl/v2/payment/wallet/",
+    retry: "never",
+    saves: "payment",
+  },
+  // A question to the flex provider (Tabby, Tamara, Taly) about one session: nothing changes.
+  prePaymentCheck: {
+    name: "PaymentMethods.prePaymentCheck",
+    method: "POST",
+    route: "/b/checkout/api/sdk/v1/pre-payment-option-check/{session_id}/",
+    retry: "safe",
+  },
   cancel: operationOf("cancel"),
   expire: operationOf("expire"),
   delete: operationOf("delete"),

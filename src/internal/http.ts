@@ -29,7 +29,7 @@ import {
   OttuConflictError,
   OttuDecodeError,
   OttuForbiddenError,
-  OttuInvalidInputError,
+  type OttuInvalidInputError,
   OttuNotFoundError,
   OttuRateLimitedError,
   type OttuRequestError,
@@ -44,6 +44,7 @@ import {
 import { boundedText } from "./body.ts"
 import { withoutConnectionReuse } from "./connection.ts"
 import type { Endpoint } from "./endpoints.ts"
+import { invalid } from "./input.ts"
 import { AnswerObserver } from "./observer.ts"
 import { isIdempotent, reliably } from "./retry.ts"
 import { version } from "./version.ts"
@@ -80,11 +81,7 @@ const encodeBody = (
     return Either.right(HttpBody.text(JSON.stringify(body.value), "application/json"))
   } catch (cause) {
     return Either.left(
-      new OttuInvalidInputError({
-        method,
-        path,
-        issues: [{ field: "", message: `the body cannot be encoded as JSON: ${String(cause)}` }],
-      }),
+      invalid({ method, path }, "body", `the body cannot be encoded as JSON: ${String(cause)}`),
     )
   }
 }
