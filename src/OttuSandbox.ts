@@ -7,8 +7,10 @@
  *
  * Routes: checkout create, retrieve, PATCH and PUT; payment methods; operations (cancel, expire,
  * delete, capture, refund, void, with `Tracking-Key` idempotency); payment status query (with
- * Ottu's throttling); saved cards list and delete; auto-debit on both paths. The control API
- * ({@link pay}, {@link session}, {@link events}) plays the customer and lets tests look inside.
+ * Ottu's throttling); saved cards list and delete; auto-debit on both paths; reports (paged list,
+ * download through a storage redirect); the wallet reads (accounts, entries, operations,
+ * finalization status). The control API ({@link pay}, {@link session}, {@link events},
+ * {@link addReport}, {@link walletOperation}) plays the customer and lets tests look inside.
  *
  * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
  * public face.
@@ -32,9 +34,14 @@ import { clientOf } from "./OttuSandbox/client.ts"
 import { type Delivery, dispatch, makeCourier, type Webhooks } from "./OttuSandbox/delivery.ts"
 import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
 import * as Payments from "./OttuSandbox/payments.ts"
+import { addReport as addReportTo, type ReportOptions } from "./OttuSandbox/reports.ts"
 import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
 import { type Env, makeState, SandboxEnv, type SandboxEvent } from "./OttuSandbox/state.ts"
+import {
+  type WalletOperationOptions,
+  walletOperation as walletOperationOn,
+} from "./OttuSandbox/wallet.ts"
 
 export {
   /**
@@ -168,6 +175,16 @@ export type {
 } from "./OttuSandbox/payments.ts"
 export type {
   /**
+   * A report file to add to the sandbox ({@link addReport}): every field has a default (a daily,
+   * automatic CSV of the sandbox's sessions when it is added).
+   *
+   * @since 0.1.0
+   * @category control
+   */
+  ReportOptions,
+} from "./OttuSandbox/reports.ts"
+export type {
+  /**
    * A child transaction as a snapshot shows it: its amount as a decimal string.
    *
    * @since 0.1.0
@@ -219,6 +236,19 @@ export type {
    */
   SandboxEvent,
 } from "./OttuSandbox/state.ts"
+export type {
+  /**
+   * A wallet operation to make in the sandbox ({@link walletOperation}): a `refund` credits the
+   * wallet (`credit_refund`), an `adjustment` credits or debits it (`direction`, credit by
+   * default), a `deduction` debits it (`debit_payment`), a `reservation` holds funds (`reserve`,
+   * pending). The first credit in a currency opens the customer's account in it; a debit or
+   * reservation needs the available balance.
+   *
+   * @since 0.1.0
+   * @category control
+   */
+  WalletOperationOptions,
+} from "./OttuSandbox/wallet.ts"
 
 /**
  * How to build a sandbox.
@@ -282,6 +312,12 @@ export interface Service {
   readonly deliveries: Effect.Effect<ReadonlyArray<Delivery>>
   /** See {@link awaitDeliveries}. */
   readonly awaitDeliveries: Effect.Effect<void>
+  /** See {@link addReport}. */
+  readonly addReport: (options?: ReportOptions) => Effect.Effect<string>
+  /** See {@link walletOperation}. */
+  readonly walletOperation: (
+    options: WalletOperationOptions,
+  ) => Effect.Effect<number, SandboxControlError>
 }
 
 const SandboxBase: Context.TagClass<OttuSandbox, "effect-ottu/OttuSandbox/OttuSandbox", Service> =
@@ -331,6 +367,9 @@ const build = (options: SandboxOptions, webhooks?: Webhooks) =>
       events: Effect.map(Ref.get(state), (current) => current.events),
       deliveries: Ref.get(courier.deliveries),
       awaitDeliveries: FiberSet.awaitEmpty(courier.running),
+      addReport: (reportOptions = {}) =>
+        Effect.map(addReportTo(state, reportOptions), (report) => report.encrypted_id),
+      walletOperation: (operation) => walletOperationOn(state, operation),
     }
     const dispose = async () => {
       await Effect.runPromise(Scope.close(scope, Exit.void))
@@ -536,3 +575,42 @@ export const awaitDeliveries: Effect.Effect<void, never, OttuSandbox> = Effect.f
   OttuSandbox,
   (sandbox) => sandbox.awaitDeliveries,
 )
+
+/**
+ * Adds a finished report file to the sandbox, created now (by the sandbox's `Clock`), and
+ * answers its `encrypted_id`. The reports list pages through the files (newest first; the last
+ * 30 days without date filters) and issues a download token per listed file, valid one hour; a
+ * download redirects to pre-signed storage served by the sandbox too (valid five minutes, and
+ * refused when an `Authorization` header comes with it, as S3 does). By default the file is a
+ * CSV of the sandbox's sessions.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { OttuSandbox, Reports } from "effect-ottu"
+ *
+ * const listed = Effect.gen(function* () {
+ *   yield* OttuSandbox.addReport({ report_name: "Daily", content: "session_id,amount\r\n" })
+ *   return yield* Reports.list()
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const addReport = (options?: ReportOptions): Effect.Effect<string, never, OttuSandbox> =>
+  Effect.flatMap(OttuSandbox, (sandbox) => sandbox.addReport(options))
+
+/**
+ * Makes a wallet operation in the sandbox (see {@link WalletOperationOptions}) and answers its
+ * numeric id, which the wallet's operations endpoint reads. Its entry shows in the entries of the
+ * customer's account, and in its balances. Refused (`SandboxControlError`) for an amount that is
+ * not positive in the currency's decimals, and for a debit beyond the available balance.
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const walletOperation = (
+  options: WalletOperationOptions,
+): Effect.Effect<number, SandboxControlError, OttuSandbox> =>
+  Effect.flatMap(OttuSandbox, (sandbox) => sandbox.walletOperation(options))

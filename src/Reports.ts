@@ -167,11 +167,7 @@ const paramsOfQuery = (query: URLSearchParams): Either.Either<ListParams, string
  */
 export const list = (
   params?: typeof ListParams.Encoded,
-): Effect.Effect<
-  Page<ReportFile, ListParams>,
-  OttuCallError,
-  OttuConfig | HttpClient.HttpClient
-> =>
+): Effect.Effect<Page<ReportFile, ListParams>, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const filters = yield* validate(ListParams, params ?? {}, { method: "GET", path: listRoute })
     const answer = yield* execute({

@@ -356,8 +356,11 @@ const cursorPage = <P extends { readonly customer_id?: string | undefined }, PI,
  */
 export const accounts = (
   params?: typeof AccountsParams.Encoded,
-): Effect.Effect<Page<Account, AccountsParams>, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
-  cursorPage(endpoints.walletAccounts, AccountsParams, Account, params ?? {})
+): Effect.Effect<
+  Page<Account, AccountsParams>,
+  OttuCallError,
+  OttuConfig | HttpClient.HttpClient
+> => cursorPage(endpoints.walletAccounts, AccountsParams, Account, params ?? {})
 
 /**
  * Every wallet account of the customer as a `Stream`, fetching a page only when the consumer
@@ -405,8 +408,7 @@ export const entries = (
  */
 export const entriesStream = (
   params: typeof EntriesParams.Encoded,
-): Stream.Stream<Entry, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
-  pages(params, entries)
+): Stream.Stream<Entry, OttuCallError, OttuConfig | HttpClient.HttpClient> => pages(params, entries)
 
 const OperationParams = Schema.Struct({ operation_id: Schema.Int.pipe(Schema.positive()) })
 

@@ -19,8 +19,10 @@ import { queryStatus } from "./inquiry.ts"
 import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
+import { downloadReport, listReports, storageFile } from "./reports.ts"
 import { authenticate } from "./request.ts"
 import { SandboxEnv } from "./state.ts"
+import { finalizationStatus, listAccounts, listEntries, operationDetails } from "./wallet.ts"
 
 type Handler = Effect.Effect<
   HttpServerResponse.HttpServerResponse,
@@ -60,6 +62,17 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.all("/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })),
   HttpRouter.all("/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })),
   HttpRouter.all("/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })),
+  HttpRouter.all("/b/api/v1/reports/files/", endpoint({ GET: listReports })),
+  HttpRouter.all("/b/api/v1/reports/files/:token/download/", endpoint({ GET: downloadReport })),
+  // Pre-signed storage: no Ottu authentication, and a request with an Authorization is refused.
+  HttpRouter.all("/sandbox/storage/reports/:key/:name", storageFile),
+  HttpRouter.all("/b/wallet/ottu/v1/accounts/", endpoint({ POST: listAccounts })),
+  HttpRouter.all("/b/wallet/ottu/v1/entries/", endpoint({ POST: listEntries })),
+  HttpRouter.all("/b/wallet/ottu/v1/operations/", endpoint({ POST: operationDetails })),
+  HttpRouter.all(
+    "/b/checkout/v1/wallet/payment-sessions/:session_id/finalization-status/",
+    endpoint({ GET: finalizationStatus }),
+  ),
 )
 
 /**

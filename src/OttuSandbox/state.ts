@@ -19,6 +19,8 @@ import type { Plugin } from "./gateways.ts"
 import type { AttemptOutcome, CheckoutState, ExternalOperation } from "./lifecycle.ts"
 import type { OperationPayload, PaymentPayload } from "./payloads.ts"
 import { detail, Reply } from "./reply.ts"
+import type { ReportsState } from "./reports.ts"
+import type { WalletState } from "./wallet.ts"
 
 /** The values of a checkout's `payment_type`. */
 export const paymentTypes = ["one_off", "auto_debit", "save_card"] as const
@@ -150,6 +152,8 @@ export interface SandboxState {
   readonly cards: ReadonlyArray<SavedCard>
   readonly events: ReadonlyArray<SandboxEvent>
   readonly inquiries: ReadonlyArray<number>
+  readonly reports: ReportsState
+  readonly wallet: WalletState
 }
 
 /**
@@ -176,6 +180,8 @@ export const makeState: Effect.Effect<Ref.Ref<SandboxState>> = Ref.make<SandboxS
   cards: [],
   events: [],
   inquiries: [],
+  reports: { files: [], tokens: [], storage: [], downloads: [] },
+  wallet: { accounts: [], entries: [], operations: [], seq: 0 },
 })
 
 /** A session just created: no attempt, no child transaction, no query. */

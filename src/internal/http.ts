@@ -517,7 +517,5 @@ export const executeStream = (
   Effect.contextWithEffect((context: Context.Context<OttuConfig | HttpClient.HttpClient>) => {
     const config = Context.get(context, OttuConfig)
     const client = Context.get(context, HttpClient.HttpClient)
-    return reliably(config, call, (call, timeout) =>
-      attemptStream(config, client, call, timeout),
-    )
+    return reliably(config, call, (call, timeout) => attemptStream(config, client, call, timeout))
   }).pipe(spanned(call))
