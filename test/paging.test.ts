@@ -5,30 +5,14 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Option, Stream } from "effect"
-import { nextQuery, pages } from "../src/internal/paging.ts"
 import { Reports } from "../src/index.ts"
+import { nextQuery, pages } from "../src/internal/paging.ts"
 import type { Recorded, Reply } from "./support/recording.ts"
+import { reportBody } from "./support/reports.ts"
 import { failureOf, merchantId, runRecorded, successOf } from "./support/setup.ts"
 
 const route = "/b/api/v1/reports/files/"
 const base = `https://${merchantId}`
-
-/** A report file as Ottu lists it. */
-export const reportBody = (n: number) => ({
-  encrypted_id: `enc-${n}`,
-  report_name: `Report ${n}`,
-  interval: "daily",
-  source: "auto",
-  file_format: "csv",
-  records_amount: n,
-  status: "finished",
-  generated_at: "2026-11-30T00:00:00Z",
-  created_at: "2026-11-30T00:00:00Z",
-  download_action: {
-    method: "GET",
-    url: `${base}${route}0b7e3a2c-59f4-4a4e-9f43-7f1d2c3b4a5${n % 10}/download/`,
-  },
-})
 
 /** Ottu's offset pages over `total` reports, `limit` a page, with links on `host`. */
 const offsetPages =
@@ -180,9 +164,12 @@ describe("paging helpers", () => {
   it("nextQuery: none for no link, the query for a link on the host and path", () => {
     expect(nextQuery(null, base, route)).toEqual(Either.right(Option.none()))
     const query = nextQuery(`${base}${route}?offset=4`, base, route)
-    expect(Either.map(query, Option.map((q) => q.get("offset")))).toEqual(
-      Either.right(Option.some("4")),
-    )
+    expect(
+      Either.map(
+        query,
+        Option.map((q) => q.get("offset")),
+      ),
+    ).toEqual(Either.right(Option.some("4")))
     expect(Either.isLeft(nextQuery("ftp://merchant.ottu.test/x", base, route))).toBe(true)
     expect(Either.isLeft(nextQuery("not a url", base, route))).toBe(true)
   })

@@ -496,7 +496,12 @@ const attemptStream = (
       if (response.status < 300 || response.status >= 400) {
         return streamedOrRefused(where, response)
       }
-      return Effect.zipRight(boundedText(response, where), fromStorage(client, where, response))
+      // A redirect's body says nothing: read only when announced, which frees the connection.
+      const drained =
+        response.headers["content-length"] === undefined
+          ? Effect.void
+          : Effect.ignore(boundedText(response, where))
+      return Effect.zipRight(drained, fromStorage(client, where, response))
     },
   )
   return guarded({ ...where, sent: call.path }, exchange, timeout)
