@@ -179,6 +179,7 @@ describe("Wallet.entries", () => {
           pagination: { cursor: 2, direction: "forward", per_page: 2 },
         }),
       )
+      expect(requests[0]?.url.pathname).toBe(entriesPath)
       expect(requests[0]?.json).toEqual({
         customer_id: "cust-1",
         currency: "KWD",
