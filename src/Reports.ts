@@ -90,10 +90,17 @@ export const ReportFile: Schema.TypeLiteral<
  */
 export type ReportFile = typeof ReportFile.Type
 
-const Interval = Schema.Literal("daily", "weekly", "monthly", "yearly")
-const Source = Schema.Literal("auto", "manual")
-const NonNegative = Schema.Int.pipe(Schema.greaterThanOrEqualTo(0))
-const Positive = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))
+const Interval: Schema.Literal<["daily", "weekly", "monthly", "yearly"]> = Schema.Literal(
+  "daily",
+  "weekly",
+  "monthly",
+  "yearly",
+)
+const Source: Schema.Literal<["auto", "manual"]> = Schema.Literal("auto", "manual")
+const NonNegative: Schema.filter<typeof Schema.Int> = Schema.Int.pipe(
+  Schema.greaterThanOrEqualTo(0),
+)
+const Positive: Schema.filter<typeof Schema.Int> = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))
 
 /**
  * The filters of {@link list} and {@link stream}: creation dates (`YYYY-MM-DD`, both inclusive;

@@ -67,8 +67,12 @@ export const Pagination: Schema.Struct<{
  */
 export type Pagination = typeof Pagination.Type
 
-const CustomerId = Text(64).pipe(Schema.minLength(1))
-const Currency = CurrencyCode.pipe(Schema.maxLength(3))
+const CustomerId: Schema.filter<Schema.filter<typeof Schema.String>> = Text(64).pipe(
+  Schema.minLength(1),
+)
+const Currency: Schema.filter<Schema.filter<typeof Schema.String>> = CurrencyCode.pipe(
+  Schema.maxLength(3),
+)
 
 /**
  * The filters of {@link accounts}: `customer_id` (the configured customer by default), one
