@@ -291,6 +291,29 @@ describe("Reports.download", () => {
     }),
   )
 
+  it.effect("a body cut off mid-stream ends the stream with an OttuTransportError", () =>
+    Effect.gen(function* () {
+      let sent = 0
+      const setup = yield* withStorage(
+        () => redirect(storageUrl),
+        () =>
+          new Response(
+            new ReadableStream<Uint8Array>({
+              pull(controller) {
+                if (sent++ === 0) controller.enqueue(new TextEncoder().encode("a,b\r\n"))
+                else controller.error(new Error("connection reset"))
+              },
+            }),
+          ),
+      )
+      const file = yield* Reports.download(token).pipe(Effect.provide(setup.layer))
+      const exit = yield* Effect.exit(Stream.runCollect(file.body))
+      const error = failureOf(exit)
+      expect(error).toMatchObject({ _tag: "OttuTransportError", path: "/reports/daily.csv" })
+      expect(`${error.message} ${JSON.stringify(error)}`).not.toContain("s3cr3t")
+    }),
+  )
+
   it.effect("410 (an expired link) is an OttuGoneError naming the route, not the token", () =>
     Effect.gen(function* () {
       const { exit } = yield* runRecorded(Reports.download(token), {

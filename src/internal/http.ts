@@ -412,9 +412,15 @@ const streamedOf = (
 ): Streamed => ({
   status: response.status,
   headers: response.headers,
+  // Not the error's message, which names the request's URL (a token, a pre-signed link).
   body: Stream.mapError(
     response.stream,
-    (error) => new OttuTransportError({ ...where, reason: error.message }),
+    (error) =>
+      new OttuTransportError({
+        ...where,
+        reason: `the body could not be read (${error.reason})`,
+        ...(error.cause === undefined ? {} : { cause: error.cause }),
+      }),
   ),
 })
 
