@@ -175,6 +175,19 @@ const ConflictErrorBase: StatusErrorClass<OttuConflictError, "OttuConflictError"
  */
 export class OttuConflictError extends ConflictErrorBase {}
 
+const GoneErrorBase: StatusErrorClass<OttuGoneError, "OttuGoneError"> =
+  StatusError<OttuGoneError>()("OttuGoneError")
+
+/**
+ * 410: what was asked for existed and is gone for good, such as a report download link that
+ * expired. Asking again with the same link cannot succeed: get a fresh one (list the reports
+ * again).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuGoneError extends GoneErrorBase {}
+
 const UnsupportedMediaTypeErrorBase: StatusErrorClass<
   OttuUnsupportedMediaTypeError,
   "OttuUnsupportedMediaTypeError"
@@ -233,7 +246,7 @@ const UnexpectedStatusErrorBase: StatusErrorClass<
 > = StatusError<OttuUnexpectedStatusError>()("OttuUnexpectedStatusError")
 
 /**
- * Any other status the SDK does not expect for the endpoint (a redirect, 405, 410, 422...).
+ * Any other status the SDK does not expect for the endpoint (a redirect, 405, 422...).
  *
  * @since 0.1.0
  * @category errors
@@ -457,6 +470,7 @@ const statusErrors = [
   OttuForbiddenError,
   OttuNotFoundError,
   OttuConflictError,
+  OttuGoneError,
   OttuUnsupportedMediaTypeError,
   OttuRateLimitedError,
   OttuServerError,

@@ -10,9 +10,11 @@
  * Ottu's throttling); saved cards list and delete; auto-debit on both paths; invoices (a session
  * to pay, totals computed as Ottu does); notifications (logged, never sent); cash
  * acknowledgement on both paths; native payments (Apple Pay, Google Pay, wallet;
- * {@link declinedPaymentToken} declines one); the pre-payment check. The control API
- * ({@link pay}, {@link session}, {@link events}, {@link notifications}) plays the customer and
- * lets tests look inside.
+ * {@link declinedPaymentToken} declines one); the pre-payment check; reports (paged list,
+ * download through a storage redirect); the wallet reads (accounts, entries, operations,
+ * finalization status). The control API ({@link pay}, {@link session}, {@link events},
+ * {@link notifications}, {@link addReport}, {@link walletOperation}) plays the customer and lets
+ * tests look inside.
  *
  * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
  * public face.
@@ -36,6 +38,7 @@ import { clientOf } from "./OttuSandbox/client.ts"
 import { type Delivery, dispatch, makeCourier, type Webhooks } from "./OttuSandbox/delivery.ts"
 import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
 import * as Payments from "./OttuSandbox/payments.ts"
+import { addReport as addReportTo, type ReportOptions } from "./OttuSandbox/reports.ts"
 import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
 import {
@@ -45,6 +48,10 @@ import {
   type SandboxEvent,
   type SandboxNotification,
 } from "./OttuSandbox/state.ts"
+import {
+  type WalletOperationOptions,
+  walletOperation as walletOperationOn,
+} from "./OttuSandbox/wallet.ts"
 
 export {
   /**
@@ -189,6 +196,16 @@ export type {
 } from "./OttuSandbox/payments.ts"
 export type {
   /**
+   * A report file to add to the sandbox ({@link addReport}): every field has a default (a daily,
+   * automatic CSV of the sandbox's sessions when it is added).
+   *
+   * @since 0.1.0
+   * @category control
+   */
+  ReportOptions,
+} from "./OttuSandbox/reports.ts"
+export type {
+  /**
    * A child transaction as a snapshot shows it: its amount as a decimal string.
    *
    * @since 0.1.0
@@ -251,6 +268,19 @@ export type {
    */
   SandboxNotification,
 } from "./OttuSandbox/state.ts"
+export type {
+  /**
+   * A wallet operation to make in the sandbox ({@link walletOperation}): a `refund` credits the
+   * wallet (`credit_refund`), an `adjustment` credits or debits it (`direction`, credit by
+   * default), a `deduction` debits it (`debit_payment`), a `reservation` holds funds (`reserve`,
+   * pending). The first credit in a currency opens the customer's account in it; a debit or
+   * reservation needs the available balance.
+   *
+   * @since 0.1.0
+   * @category control
+   */
+  WalletOperationOptions,
+} from "./OttuSandbox/wallet.ts"
 
 /**
  * How to build a sandbox.
@@ -316,6 +346,12 @@ export interface Service {
   readonly deliveries: Effect.Effect<ReadonlyArray<Delivery>>
   /** See {@link awaitDeliveries}. */
   readonly awaitDeliveries: Effect.Effect<void>
+  /** See {@link addReport}. */
+  readonly addReport: (options?: ReportOptions) => Effect.Effect<string>
+  /** See {@link walletOperation}. */
+  readonly walletOperation: (
+    options: WalletOperationOptions,
+  ) => Effect.Effect<number, SandboxControlError>
 }
 
 const SandboxBase: Context.TagClass<OttuSandbox, "effect-ottu/OttuSandbox/OttuSandbox", Service> =
@@ -366,6 +402,9 @@ const build = (options: SandboxOptions, webhooks?: Webhooks) =>
       notifications: Effect.map(Ref.get(state), (current) => current.notifications),
       deliveries: Ref.get(courier.deliveries),
       awaitDeliveries: FiberSet.awaitEmpty(courier.running),
+      addReport: (reportOptions = {}) =>
+        Effect.map(addReportTo(state, reportOptions), (report) => report.encrypted_id),
+      walletOperation: (operation) => walletOperationOn(state, operation),
     }
     const dispose = async () => {
       await Effect.runPromise(Scope.close(scope, Exit.void))
@@ -596,3 +635,42 @@ export const awaitDeliveries: Effect.Effect<void, never, OttuSandbox> = Effect.f
   OttuSandbox,
   (sandbox) => sandbox.awaitDeliveries,
 )
+
+/**
+ * Adds a finished report file to the sandbox, created now (by the sandbox's `Clock`), and
+ * answers its `encrypted_id`. The reports list pages through the files (newest first; the last
+ * 30 days without date filters) and issues a download token per listed file, valid one hour; a
+ * download redirects to pre-signed storage served by the sandbox too (valid five minutes, and
+ * refused when an `Authorization` header comes with it, as S3 does). By default the file is a
+ * CSV of the sandbox's sessions.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { OttuSandbox, Reports } from "effect-ottu"
+ *
+ * const listed = Effect.gen(function* () {
+ *   yield* OttuSandbox.addReport({ report_name: "Daily", content: "session_id,amount\r\n" })
+ *   return yield* Reports.list()
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const addReport = (options?: ReportOptions): Effect.Effect<string, never, OttuSandbox> =>
+  Effect.flatMap(OttuSandbox, (sandbox) => sandbox.addReport(options))
+
+/**
+ * Makes a wallet operation in the sandbox (see {@link WalletOperationOptions}) and answers its
+ * numeric id, which the wallet's operations endpoint reads. Its entry shows in the entries of the
+ * customer's account, and in its balances. Refused (`SandboxControlError`) for an amount that is
+ * not positive in the currency's decimals, and for a debit beyond the available balance.
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const walletOperation = (
+  options: WalletOperationOptions,
+): Effect.Effect<number, SandboxControlError, OttuSandbox> =>
+  Effect.flatMap(OttuSandbox, (sandbox) => sandbox.walletOperation(options))

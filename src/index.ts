@@ -40,10 +40,12 @@ export * as PaymentMethods from "./PaymentMethods.ts"
 /** @since 0.1.0 */
 export * as Raw from "./Raw.ts"
 /** @since 0.1.0 */
+export * as Reports from "./Reports.ts"
 export * as RequestOptions from "./RequestOptions.ts"
 /** @since 0.1.0 */
 export * as Session from "./Session.ts"
 /** @since 0.1.0 */
+export * as Wallet from "./Wallet.ts"
 export * as Webhook from "./Webhook.ts"
 /** @since 0.1.0 */
 export * as WebhookReceiver from "./WebhookReceiver.ts"

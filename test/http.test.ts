@@ -15,6 +15,7 @@ describe("status to tagged error", () => {
     [404, "OttuNotFoundError"],
     [409, "OttuConflictError"],
     [423, "OttuConflictError"],
+    [410, "OttuGoneError"],
     [415, "OttuUnsupportedMediaTypeError"],
     [500, "OttuServerError"],
     [502, "OttuServerError"],

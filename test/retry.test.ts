@@ -59,6 +59,8 @@ const calls: ReadonlyArray<readonly [string, Shape, boolean]> = [
   ["checkout retrieve (GET)", { endpoint: endpoints.checkoutRetrieve }, true],
   ["payment methods", { endpoint: endpoints.paymentMethods }, true],
   ["saved-card list", { endpoint: endpoints.cardsList }, true],
+  ["wallet entries (a POST that reads)", { endpoint: endpoints.walletEntries }, true],
+  ["report download", { endpoint: endpoints.reportsDownload }, true],
   [
     "operation with a key",
     { endpoint: endpoints.refund, headers: { "tracking-key": "k-1" } },

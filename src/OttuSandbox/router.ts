@@ -24,8 +24,10 @@ import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
 import { prePaymentCheck } from "./prePayment.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
+import { downloadReport, listReports, storageFile } from "./reports.ts"
 import { authenticate } from "./request.ts"
 import { SandboxEnv } from "./state.ts"
+import { finalizationStatus, listAccounts, listEntries, operationDetails } from "./wallet.ts"
 
 type Handler = Effect.Effect<
   HttpServerResponse.HttpServerResponse,
@@ -52,35 +54,49 @@ const endpoint = (methods: Partial<Record<HttpMethod.HttpMethod, Handler>>) =>
     return yield* handler
   })
 
-const router = HttpRouter.empty.pipe(
-  HttpRouter.all("/b/checkout/v1/pymt-txn/", endpoint({ POST: createCheckout })),
-  HttpRouter.all(
+/** Every path the sandbox serves, with its handler. */
+const routes: ReadonlyArray<readonly [HttpRouter.PathInput, Handler]> = [
+  ["/b/checkout/v1/pymt-txn/", endpoint({ POST: createCheckout })],
+  [
     "/b/checkout/v1/pymt-txn/:session_id/",
     endpoint({ GET: retrieveCheckout, PATCH: updateCheckout("patch"), PUT: updateCheckout("put") }),
-  ),
-  HttpRouter.all("/b/pbl/v2/payment-methods/", endpoint({ POST: listPaymentMethods })),
-  HttpRouter.all("/b/pbl/v2/operation/", endpoint({ POST: runOperation })),
-  HttpRouter.all("/b/pbl/v2/inquiry/", endpoint({ POST: queryStatus })),
-  HttpRouter.all("/b/pbl/v2/card/", endpoint({ POST: listCards })),
-  HttpRouter.all("/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })),
-  HttpRouter.all("/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })),
-  HttpRouter.all("/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })),
-  HttpRouter.all("/b/invoice/v1/invoice/", endpoint({ POST: createInvoice })),
-  HttpRouter.all("/b/pbl/v2/message-notification/", endpoint({ POST: resendNotifications })),
-  HttpRouter.all("/b/pbl/v2/send-notification/", endpoint({ POST: sendNotification })),
-  HttpRouter.all(
-    "/b/pbl/v2/notifications/send/:channel/",
-    endpoint({ POST: sendChannelNotification }),
-  ),
-  HttpRouter.all("/b/pbl/v2/payment/cash/", endpoint({ POST: acknowledgeCash })),
-  HttpRouter.all("/b/pbl/v2/cash-payment/", endpoint({ POST: acknowledgeCash })),
-  HttpRouter.all("/b/pbl/v2/payment/apple-pay/", endpoint({ POST: applePay })),
-  HttpRouter.all("/b/pbl/v2/payment/google-pay/", endpoint({ POST: googlePay })),
-  HttpRouter.all("/b/pbl/v2/payment/wallet/", endpoint({ POST: walletPayment })),
-  HttpRouter.all(
+  ],
+  ["/b/pbl/v2/payment-methods/", endpoint({ POST: listPaymentMethods })],
+  ["/b/pbl/v2/operation/", endpoint({ POST: runOperation })],
+  ["/b/pbl/v2/inquiry/", endpoint({ POST: queryStatus })],
+  ["/b/pbl/v2/card/", endpoint({ POST: listCards })],
+  ["/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })],
+  ["/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })],
+  ["/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })],
+  ["/b/invoice/v1/invoice/", endpoint({ POST: createInvoice })],
+  ["/b/pbl/v2/message-notification/", endpoint({ POST: resendNotifications })],
+  ["/b/pbl/v2/send-notification/", endpoint({ POST: sendNotification })],
+  ["/b/pbl/v2/notifications/send/:channel/", endpoint({ POST: sendChannelNotification })],
+  ["/b/pbl/v2/payment/cash/", endpoint({ POST: acknowledgeCash })],
+  ["/b/pbl/v2/cash-payment/", endpoint({ POST: acknowledgeCash })],
+  ["/b/pbl/v2/payment/apple-pay/", endpoint({ POST: applePay })],
+  ["/b/pbl/v2/payment/google-pay/", endpoint({ POST: googlePay })],
+  ["/b/pbl/v2/payment/wallet/", endpoint({ POST: walletPayment })],
+  [
     "/b/checkout/api/sdk/v1/pre-payment-option-check/:session_id/",
     endpoint({ POST: prePaymentCheck }),
-  ),
+  ],
+  ["/b/api/v1/reports/files/", endpoint({ GET: listReports })],
+  ["/b/api/v1/reports/files/:token/download/", endpoint({ GET: downloadReport })],
+  // Pre-signed storage: no Ottu authentication, and a request with an Authorization is refused.
+  ["/sandbox/storage/reports/:key/:name", storageFile],
+  ["/b/wallet/ottu/v1/accounts/", endpoint({ POST: listAccounts })],
+  ["/b/wallet/ottu/v1/entries/", endpoint({ POST: listEntries })],
+  ["/b/wallet/ottu/v1/operations/", endpoint({ POST: operationDetails })],
+  [
+    "/b/checkout/v1/wallet/payment-sessions/:session_id/finalization-status/",
+    endpoint({ GET: finalizationStatus }),
+  ],
+]
+
+const router = routes.reduce(
+  (router, [path, handler]) => HttpRouter.all(router, path, handler),
+  HttpRouter.empty as HttpRouter.HttpRouter<Reply, SandboxEnv>,
 )
 
 /**

@@ -19,6 +19,8 @@ import type { Plugin } from "./gateways.ts"
 import type { AttemptOutcome, CheckoutState, ExternalOperation } from "./lifecycle.ts"
 import type { OperationPayload, PaymentPayload } from "./payloads.ts"
 import { detail, Reply } from "./reply.ts"
+import type { ReportsState } from "./reports.ts"
+import type { WalletState } from "./wallet.ts"
 
 /** The values of a checkout's `payment_type`. */
 export const paymentTypes = ["one_off", "auto_debit", "save_card"] as const
@@ -180,6 +182,8 @@ export interface SandboxState {
   readonly events: ReadonlyArray<SandboxEvent>
   readonly notifications: ReadonlyArray<SandboxNotification>
   readonly inquiries: ReadonlyArray<number>
+  readonly reports: ReportsState
+  readonly wallet: WalletState
 }
 
 /**
@@ -207,6 +211,8 @@ export const makeState: Effect.Effect<Ref.Ref<SandboxState>> = Ref.make<SandboxS
   events: [],
   notifications: [],
   inquiries: [],
+  reports: { files: [], tokens: [], storage: [], downloads: [] },
+  wallet: { accounts: [], entries: [], operations: [], seq: 0 },
 })
 
 /** A session just created: no attempt, no child transaction, no query. */

@@ -198,6 +198,47 @@ export const endpoints = {
     route: "/b/checkout/api/sdk/v1/pre-payment-option-check/{session_id}/",
     retry: "safe",
   },
+  reportsList: {
+    name: "Reports.list",
+    method: "GET",
+    route: "/b/api/v1/reports/files/",
+    retry: "safe",
+  },
+  // A read, although Ottu counts each download against a budget (25 an hour): a retry after a
+  // transient failure spends one more, which is still better than a lost download.
+  reportsDownload: {
+    name: "Reports.download",
+    method: "GET",
+    route: "/b/api/v1/reports/files/{token}/download/",
+    retry: "safe",
+    redactPath: true,
+  },
+  // The wallet reads are POSTs only to carry their filters in a body: they change nothing, so
+  // sending one twice is sending it once.
+  walletAccounts: {
+    name: "Wallet.accounts",
+    method: "POST",
+    route: "/b/wallet/ottu/v1/accounts/",
+    retry: "safe",
+  },
+  walletEntries: {
+    name: "Wallet.entries",
+    method: "POST",
+    route: "/b/wallet/ottu/v1/entries/",
+    retry: "safe",
+  },
+  walletOperations: {
+    name: "Wallet.operations",
+    method: "POST",
+    route: "/b/wallet/ottu/v1/operations/",
+    retry: "safe",
+  },
+  walletFinalizationStatus: {
+    name: "Wallet.finalizationStatus",
+    method: "GET",
+    route: "/b/checkout/v1/wallet/payment-sessions/{session_id}/finalization-status/",
+    retry: "safe",
+  },
   cancel: operationOf("cancel"),
   expire: operationOf("expire"),
   delete: operationOf("delete"),

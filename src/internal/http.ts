@@ -6,6 +6,8 @@
  *
  * @internal
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -22,6 +24,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { OttuConfig } from "../OttuConfig.ts"
 import {
   OttuBadRequestError,
@@ -29,6 +32,7 @@ import {
   OttuConflictError,
   OttuDecodeError,
   OttuForbiddenError,
+  OttuGoneError,
   type OttuInvalidInputError,
   OttuNotFoundError,
   OttuRateLimitedError,
@@ -53,6 +57,9 @@ import { version } from "./version.ts"
 export type Body =
   | { readonly _tag: "Json"; readonly value: unknown }
   | { readonly _tag: "Multipart"; readonly form: FormData }
+
+/** Everything the boundary needs to send one call: what {@link Call} has but the answer's schema. */
+export type Sent = Omit<Call<unknown, unknown>, "success">
 
 /** Everything the boundary needs to send one call and read its answer. */
 export interface Call<A, I> {
@@ -175,6 +182,8 @@ const statusError = (
       return Effect.fail(new OttuForbiddenError(args))
     case 404:
       return Effect.fail(new OttuNotFoundError(args))
+    case 410:
+      return Effect.fail(new OttuGoneError(args))
     case 409:
     case 423:
       return Effect.fail(new OttuConflictError(args))
@@ -197,7 +206,7 @@ const statusError = (
 }
 
 /** The path errors name: the route when the real one holds a secret. */
-const shownPath = (call: Pick<Call<unknown, unknown>, "endpoint" | "path">): string =>
+const shownPath = (call: Pick<Sent, "endpoint" | "path">): string =>
   call.endpoint.redactPath ? call.endpoint.route : call.path
 
 const decodeSuccess = <A, I>(
@@ -226,9 +235,9 @@ const decodeSuccess = <A, I>(
 }
 
 /** The request of a call, or the input error when its body cannot be encoded. */
-const requestOf = <A, I>(
+const requestOf = (
   config: OttuConfig["Type"],
-  call: Call<A, I>,
+  call: Sent,
 ): Either.Either<HttpClientRequest.HttpClientRequest, OttuInvalidInputError> => {
   const method = call.endpoint.method
   const body = call.body === undefined ? undefined : encodeBody(method, shownPath(call), call.body)
@@ -247,6 +256,19 @@ const requestOf = <A, I>(
   )
 }
 
+/** The tagged error of an error status, with the body read as `text`. */
+const refusalOf = (
+  where: { readonly method: string; readonly path: string },
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+): Effect.Effect<never, OttuStatusError> => {
+  const parsed = text === "" ? Either.right(undefined) : parseJson(text)
+  return statusError(
+    { ...where, status: response.status, body: Either.getOrElse(parsed, () => text) },
+    response.headers["retry-after"],
+  )
+}
+
 /** The answer of a call: its decoded success, or the tagged error of its status. */
 const answerOf = <A, I>(
   call: Call<A, I>,
@@ -258,18 +280,44 @@ const answerOf = <A, I>(
   if (status >= 200 && status < 300) {
     return Effect.zipRight(annotated, decodeSuccess(call, status, text))
   }
-  const parsed = text === "" ? Either.right(undefined) : parseJson(text)
   return Effect.zipRight(
     annotated,
-    statusError(
-      {
-        method: call.endpoint.method,
-        path: shownPath(call),
-        status,
-        body: Either.getOrElse(parsed, () => text),
-      },
-      response.headers["retry-after"],
+    refusalOf({ method: call.endpoint.method, path: shownPath(call) }, response, text),
+  )
+}
+
+/**
+ * An exchange with the client's own failures turned into `OttuTransportError`, the platform's
+ * tracer off (its spans would record URLs and headers), under `timeout`.
+ */
+const guarded = <A, E, R>(
+  where: { readonly method: string; readonly path: string; readonly sent: string },
+  exchange: Effect.Effect<A, E, R>,
+  timeout: Duration.Duration,
+): Effect.Effect<
+  A,
+  Exclude<E, HttpClientError.HttpClientError> | OttuTransportError | OttuTimeoutError,
+  R
+> => {
+  const { method, path, sent } = where
+  return exchange.pipe(
+    Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
+    // Only the client's own failures are transport errors (not the body-size refusal).
+    Effect.mapError((error) =>
+      HttpClientError.isHttpClientError(error)
+        ? new OttuTransportError({
+            method,
+            path,
+            reason: error.message.replaceAll(sent, path),
+            // The runtime's own failure, never the client error: that one holds the request.
+            ...(error.cause === undefined ? {} : { cause: error.cause }),
+          })
+        : (error as Exclude<E, HttpClientError.HttpClientError>),
     ),
+    Effect.timeoutFail({
+      duration: timeout,
+      onTimeout: () => new OttuTimeoutError({ method, path, timeout }),
+    }),
   )
 }
 
@@ -290,26 +338,11 @@ const attempt = <A, I>(
   const exchange = Effect.flatMap(client.execute(request.right), (response) =>
     Effect.map(boundedText(response, { method, path }), (text) => ({ response, text })),
   )
-  return (isIdempotent(call) ? exchange : withoutConnectionReuse(exchange)).pipe(
-    Effect.locally(HttpClient.currentTracerDisabledWhen, constTrue),
-    // Only the client's own failures are transport errors (not the body-size refusal).
-    Effect.catchIf(HttpClientError.isHttpClientError, (error) =>
-      Effect.fail(
-        new OttuTransportError({
-          method,
-          path,
-          reason: error.message.replaceAll(call.path, path),
-          // The runtime's own failure, never the client error: that one holds the request.
-          ...(error.cause === undefined ? {} : { cause: error.cause }),
-        }),
-      ),
-    ),
-    Effect.timeoutFail({
-      duration: timeout,
-      onTimeout: () => new OttuTimeoutError({ method, path, timeout }),
-    }),
-    Effect.flatMap(({ response, text }) => answerOf(call, response, text)),
-  )
+  return guarded(
+    { method, path, sent: call.path },
+    isIdempotent(call) ? exchange : withoutConnectionReuse(exchange),
+    timeout,
+  ).pipe(Effect.flatMap(({ response, text }) => answerOf(call, response, text)))
 }
 
 /** Hands a successful answer to the observer; whatever the observer does, the answer stands. */
@@ -345,8 +378,13 @@ export const execute = <A, I>(
     return call.endpoint.saves === undefined || Option.isNone(observer)
       ? answer
       : Effect.tap(answer, (value) => observed(call, observer.value, value))
-  }).pipe(
-    Effect.withSpan(`Ottu.${call.endpoint.name}`, {
+  }).pipe(spanned(call))
+
+/** The span of a call, `Ottu.<name>`: method, route and the call's identifiers, nothing else. */
+const spanned =
+  (call: Sent) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.withSpan(effect, `Ottu.${call.endpoint.name}`, {
       kind: "client",
       captureStackTrace: false,
       attributes: {
@@ -354,5 +392,138 @@ export const execute = <A, I>(
         "http.route": call.endpoint.route,
         ...call.attributes,
       },
+    })
+
+/** A successful answer whose body is read as it arrives, never held whole. */
+export interface Streamed {
+  readonly status: number
+  readonly headers: Headers.Headers
+  /** The body's bytes; a failure to read them is an `OttuTransportError`. */
+  readonly body: Stream.Stream<Uint8Array, OttuTransportError>
+}
+
+/** The body of a successful answer as a stream of bytes. */
+const streamedOf = (
+  where: { readonly method: string; readonly path: string },
+  response: HttpClientResponse.HttpClientResponse,
+): Streamed => ({
+  status: response.status,
+  headers: response.headers,
+  // Not the error's message, which names the request's URL (a token, a pre-signed link).
+  body: Stream.mapError(
+    response.stream,
+    (error) =>
+      new OttuTransportError({
+        ...where,
+        reason: `the body could not be read (${error.reason})`,
+        ...(error.cause === undefined ? {} : { cause: error.cause }),
+      }),
+  ),
+})
+
+/** The answer of a request whose success streams: its body, or the tagged error of its status. */
+const streamedOrRefused = (
+  where: { readonly method: string; readonly path: string },
+  response: HttpClientResponse.HttpClientResponse,
+) =>
+  response.status >= 200 && response.status < 300
+    ? Effect.succeed(streamedOf(where, response))
+    : Effect.flatMap(boundedText(response, where), (text) => refusalOf(where, response, text))
+
+/** `text` as an absolute URL, `undefined` when it is not one. */
+const absoluteUrl = (text: string): URL | undefined => {
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Follows a redirect of Ottu to the storage it names, with none of Ottu's headers: the
+ * `Location` must be an absolute http(s) URL, fetched with a bare `GET`. Errors name the
+ * storage path, never its query (a pre-signed URL's query is a credential).
+ */
+const fromStorage = (
+  client: HttpClient.HttpClient,
+  where: { readonly method: string; readonly path: string },
+  redirect: HttpClientResponse.HttpClientResponse,
+) => {
+  const location = redirect.headers.location
+  const target = location === undefined ? undefined : absoluteUrl(location)
+  if (target === undefined || !/^https?:$/.test(target.protocol)) {
+    return Effect.fail(
+      new OttuDecodeError({
+        ...where,
+        status: redirect.status,
+        body: "",
+        reason:
+          location === undefined
+            ? "the redirect has no Location"
+            : "the redirect's Location is not an absolute http(s) URL",
+      }),
+    )
+  }
+  const storage = { method: "GET", path: target.pathname }
+  return Effect.flatMap(client.execute(HttpClientRequest.get(target)), (response) =>
+    streamedOrRefused(storage, response),
+  )
+}
+
+/** Asks the fetch client (when it is the one in use) to hand redirects over, not follow them. */
+const withManualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+    Effect.provideService(effect, FetchHttpClient.RequestInit, {
+      ...Option.getOrElse(init, () => ({})),
+      redirect: "manual",
     }),
   )
+
+/**
+ * One attempt of a streamed call: sends it without following redirects, and answers a 2xx body
+ * as a stream, or follows a 3xx to storage without credentials. The timeout covers the answers'
+ * headers (and the bodies of redirects and errors), not the streamed body.
+ */
+const attemptStream = (
+  config: OttuConfig["Type"],
+  client: HttpClient.HttpClient,
+  call: Sent,
+  timeout: Duration.Duration,
+): Effect.Effect<Streamed, OttuCallError> => {
+  const request = requestOf(config, call)
+  if (Either.isLeft(request)) return Effect.fail(request.left)
+  const where = { method: call.endpoint.method, path: shownPath(call) }
+  const exchange = Effect.flatMap(
+    withManualRedirects(client.execute(request.right)),
+    (response) => {
+      if (response.status < 300 || response.status >= 400) {
+        return streamedOrRefused(where, response)
+      }
+      // A redirect's body says nothing: read only when announced, which frees the connection.
+      const drained =
+        response.headers["content-length"] === undefined
+          ? Effect.void
+          : Effect.ignore(boundedText(response, where))
+      return Effect.zipRight(drained, fromStorage(client, where, response))
+    },
+  )
+  return guarded({ ...where, sent: call.path }, exchange, timeout)
+}
+
+/**
+ * Sends one call whose successful body is a file: the answer's headers and its body as a byte
+ * stream, read as it is consumed. A redirect (`302` to pre-signed storage) is followed once
+ * without any of Ottu's headers. The retry policy applies to getting the answer, never to a body
+ * already streaming.
+ *
+ * **Gotcha:** a client wrapped in `HttpClient.followRedirects` would follow the redirect itself,
+ * credentials included; the fetch client is asked not to (`redirect: "manual"`).
+ */
+export const executeStream = (
+  call: Sent,
+): Effect.Effect<Streamed, OttuCallError, OttuConfig | HttpClient.HttpClient> =>
+  Effect.contextWithEffect((context: Context.Context<OttuConfig | HttpClient.HttpClient>) => {
+    const config = Context.get(context, OttuConfig)
+    const client = Context.get(context, HttpClient.HttpClient)
+    return reliably(config, call, (call, timeout) => attemptStream(config, client, call, timeout))
+  }).pipe(spanned(call))
