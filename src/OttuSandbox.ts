@@ -7,7 +7,9 @@
  *
  * Routes: checkout create, retrieve, PATCH and PUT; payment methods; operations (cancel, expire,
  * delete, capture, refund, void, with `Tracking-Key` idempotency); payment status query (with
- * Ottu's throttling); saved cards list and delete; auto-debit on both paths. The control API
+ * Ottu's throttling); saved cards list and delete; auto-debit on both paths; and, with a
+ * Keycloak realm ({@link SandboxOptions}), Keycloak's token endpoint, whose `Bearer` tokens the
+ * API routes then accept until they expire. The control API
  * ({@link pay}, {@link session}, {@link events}) plays the customer and lets tests look inside.
  *
  * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
@@ -32,6 +34,7 @@ import { clientOf } from "./OttuSandbox/client.ts"
 import { type Delivery, dispatch, makeCourier, type Webhooks } from "./OttuSandbox/delivery.ts"
 import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
 import * as Payments from "./OttuSandbox/payments.ts"
+import { type KeycloakOptions, makeRealm } from "./OttuSandbox/keycloak.ts"
 import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
 import { type Env, makeState, SandboxEnv, type SandboxEvent } from "./OttuSandbox/state.ts"
@@ -47,6 +50,18 @@ export {
    */
   SandboxControlError,
 } from "./OttuError.ts"
+export type {
+  /**
+   * The Keycloak realm a sandbox serves tokens for: its name (Ottu's docs use the merchant's
+   * domain), its clients (a client with a secret is confidential: it must send the secret, and
+   * only it may use the client-credentials grant; one without is public), the users of the
+   * password grant, and how long a token lives (default 300 seconds, Keycloak's default).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  KeycloakOptions,
+} from "./OttuSandbox/keycloak.ts"
 export type {
   /**
    * What became of one delivery: the answer's status, or the reason there was none.
@@ -237,6 +252,13 @@ export interface SandboxOptions {
    * Default `true`. Examples that run on the real clock may turn it off.
    */
   readonly inquiryThrottling?: boolean
+  /**
+   * A Keycloak realm: the sandbox then serves
+   * `POST /auth/realms/<realm>/protocol/openid-connect/token` as Keycloak does (form-encoded
+   * password and client-credentials grants, `invalid_client` and `invalid_grant` refusals) and
+   * accepts the `Bearer` tokens it issued, and no other, until they expire (401 after).
+   */
+  readonly keycloak?: KeycloakOptions
 }
 
 /**
@@ -311,6 +333,7 @@ const build = (options: SandboxOptions, webhooks?: Webhooks) =>
     const env: Env = {
       host: options.host ?? defaultHost,
       apiKey: options.apiKey,
+      keycloak: options.keycloak === undefined ? undefined : yield* makeRealm(options.keycloak),
       inquiryThrottling: options.inquiryThrottling ?? true,
       state,
       courier,

@@ -16,6 +16,7 @@ import { deleteCard, listCards } from "./cards.ts"
 import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
 import { dispatch } from "./delivery.ts"
 import { queryStatus } from "./inquiry.ts"
+import { issueToken } from "./keycloak.ts"
 import { runOperation } from "./operations.ts"
 import { listPaymentMethods } from "./paymentMethods.ts"
 import { detail, Reply, replyToResponse } from "./reply.ts"
@@ -60,6 +61,8 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.all("/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })),
   HttpRouter.all("/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })),
   HttpRouter.all("/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })),
+  // Keycloak's token endpoint takes the client's credentials in its form, not a header.
+  HttpRouter.all("/auth/realms/:realm/protocol/openid-connect/token", issueToken),
 )
 
 /**
