@@ -63,6 +63,22 @@ export type KeycloakAuth = Extract<
   { readonly _tag: "KeycloakPassword" | "KeycloakClient" }
 >
 
+/**
+ * Keycloak credentials for the password grant.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KeycloakPasswordAuth = Data.TaggedEnum.Value<OttuAuth, "KeycloakPassword">
+
+/**
+ * Keycloak credentials for the client-credentials grant.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KeycloakClientAuth = Data.TaggedEnum.Value<OttuAuth, "KeycloakClient">
+
 const { ApiKey, Basic, Token, KeycloakPassword, KeycloakClient } = Data.taggedEnum<OttuAuth>()
 
 /**
@@ -139,7 +155,7 @@ export const keycloakPassword = (options: {
   readonly password: Redacted.Redacted<string>
   readonly clientSecret?: Redacted.Redacted<string> | undefined
   readonly host?: string | undefined
-}): KeycloakAuth =>
+}): KeycloakPasswordAuth =>
   KeycloakPassword({
     realm: options.realm,
     clientId: options.clientId,
@@ -175,7 +191,7 @@ export const keycloakClient = (options: {
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
   readonly host?: string | undefined
-}): KeycloakAuth =>
+}): KeycloakClientAuth =>
   KeycloakClient({
     realm: options.realm,
     clientId: options.clientId,
@@ -193,15 +209,21 @@ const clientIdShape = /^[\x21-\x7e]{1,255}$/
  * The first problem of Keycloak credentials, as the option it concerns and what is wrong, or
  * `undefined` when they can be used (fixed credentials always can). `realm` goes into the token
  * URL's path and the `X-Service-ID` header: letters, digits, `.`, `_` and `-`, starting with a
- * letter or digit (so never `..`); `clientId` is printable ASCII without spaces; `username` is
- * not empty; `host`, when given, is a bare host name (checked by `OttuConfig`).
+ * letter or digit (so never `..`); `clientId` is printable ASCII without spaces; `username` and
+ * the client-credentials grant's `clientSecret` are not empty; `host`, when given, is a bare host
+ * name (checked by `OttuConfig`).
  *
  * @since 0.1.0
  * @category validation
  */
 export const checkKeycloak = (
   auth: OttuAuth,
-): { readonly option: "realm" | "clientId" | "username"; readonly problem: string } | undefined => {
+):
+  | {
+      readonly option: "realm" | "clientId" | "username" | "clientSecret"
+      readonly problem: string
+    }
+  | undefined => {
   if (auth._tag !== "KeycloakPassword" && auth._tag !== "KeycloakClient") return undefined
   if (!realmShape.test(auth.realm)) {
     return {
@@ -214,6 +236,9 @@ export const checkKeycloak = (
   }
   if (auth._tag === "KeycloakPassword" && auth.username === "") {
     return { option: "username", problem: "must not be empty" }
+  }
+  if (auth._tag === "KeycloakClient" && Redacted.value(auth.clientSecret) === "") {
+    return { option: "clientSecret", problem: "must not be empty" }
   }
   return undefined
 }

@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { Url } from "./internal/primitives.ts"
 import { makeAuthenticator } from "./OttuAuth/authenticator.ts"
@@ -272,8 +273,17 @@ const keycloakVariables = {
   realm: "OTTU_KEYCLOAK_REALM",
   clientId: "OTTU_KEYCLOAK_CLIENT_ID",
   username: "OTTU_KEYCLOAK_USERNAME",
+  clientSecret: "OTTU_KEYCLOAK_CLIENT_SECRET",
   host: "OTTU_KEYCLOAK_HOST",
 } as const
+
+/** An optional secret variable; empty means not given. */
+const optionalSecret = (name: string): Config.Config<Redacted.Redacted<string> | undefined> =>
+  optional(Config.redacted(name)).pipe(
+    Config.map((value) =>
+      value === undefined || Redacted.value(value) === "" ? undefined : value,
+    ),
+  )
 
 /**
  * Keycloak credentials from `OTTU_KEYCLOAK_*`: the password grant when `OTTU_KEYCLOAK_USERNAME`
@@ -284,9 +294,9 @@ const keycloakVariables = {
 const keycloakAuthConfig: Config.Config<OttuAuth.OttuAuth> = Config.all({
   realm: Config.string(keycloakVariables.realm),
   clientId: Config.string(keycloakVariables.clientId),
-  clientSecret: optional(Config.redacted("OTTU_KEYCLOAK_CLIENT_SECRET")),
+  clientSecret: optionalSecret("OTTU_KEYCLOAK_CLIENT_SECRET"),
   username: optional(Config.string(keycloakVariables.username)),
-  password: optional(Config.redacted("OTTU_KEYCLOAK_PASSWORD")),
+  password: optionalSecret("OTTU_KEYCLOAK_PASSWORD"),
   host: optional(Config.string(keycloakVariables.host)),
   apiKey: optional(Config.string("OTTU_API_KEY")),
   basicUser: optional(Config.string("OTTU_USERNAME")),

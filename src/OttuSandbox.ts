@@ -32,9 +32,9 @@ import * as Scope from "effect/Scope"
 import type { SandboxControlError } from "./OttuError.ts"
 import { clientOf } from "./OttuSandbox/client.ts"
 import { type Delivery, dispatch, makeCourier, type Webhooks } from "./OttuSandbox/delivery.ts"
+import { type KeycloakOptions, makeRealm } from "./OttuSandbox/keycloak.ts"
 import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
 import * as Payments from "./OttuSandbox/payments.ts"
-import { type KeycloakOptions, makeRealm } from "./OttuSandbox/keycloak.ts"
 import { app } from "./OttuSandbox/router.ts"
 import { type SessionSnapshot, snapshotOf } from "./OttuSandbox/snapshot.ts"
 import { type Env, makeState, SandboxEnv, type SandboxEvent } from "./OttuSandbox/state.ts"
@@ -50,18 +50,6 @@ export {
    */
   SandboxControlError,
 } from "./OttuError.ts"
-export type {
-  /**
-   * The Keycloak realm a sandbox serves tokens for: its name (Ottu's docs use the merchant's
-   * domain), its clients (a client with a secret is confidential: it must send the secret, and
-   * only it may use the client-credentials grant; one without is public), the users of the
-   * password grant, and how long a token lives (default 300 seconds, Keycloak's default).
-   *
-   * @since 0.1.0
-   * @category models
-   */
-  KeycloakOptions,
-} from "./OttuSandbox/keycloak.ts"
 export type {
   /**
    * What became of one delivery: the answer's status, or the reason there was none.
@@ -112,6 +100,18 @@ export {
    */
   pgCodes,
 } from "./OttuSandbox/gateways.ts"
+export type {
+  /**
+   * The Keycloak realm a sandbox serves tokens for: its name (Ottu's docs use the merchant's
+   * domain), its clients (a client with a secret is confidential: it must send the secret, and
+   * only it may use the client-credentials grant; one without is public), the users of the
+   * password grant, and how long a token lives (default 300 seconds, Keycloak's default).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  KeycloakOptions,
+} from "./OttuSandbox/keycloak.ts"
 export type {
   /**
    * The outcome of one payment attempt (API reference §12.3): the payer paid (`success`), the
