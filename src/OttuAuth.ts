@@ -6,12 +6,9 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Data from "effect/Data"
-import type * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
 import * as Redacted from "effect/Redacted"
-import type { OttuAuthError } from "./OttuError.ts"
 
 /**
  * The credentials the SDK sends with every request.
@@ -241,33 +238,6 @@ export const checkKeycloak = (
     return { option: "clientSecret", problem: "must not be empty" }
   }
   return undefined
-}
-
-/**
- * What one call is sent with: its authentication headers (`Authorization`, and `X-Service-ID`
- * for Keycloak's client-credentials grant), kept redacted, and, for renewable credentials, the
- * effect that drops them once Ottu has refused them (401), so that the next call gets new ones.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Credentials {
-  readonly headers: Redacted.Redacted<Readonly<Record<string, string>>>
-  readonly refused: Effect.Effect<void> | undefined
-}
-
-/**
- * Gives every call of one `OttuConfig` layer its credentials: the fixed header of an API key,
- * Basic or a token, or the layer's one Keycloak access token (fetched through the call's
- * `HttpClient`, shared by concurrent calls, renewed before it expires and after a 401).
- * `renewable` is true for Keycloak.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Authenticator {
-  readonly renewable: boolean
-  readonly credentials: Effect.Effect<Credentials, OttuAuthError, HttpClient.HttpClient>
 }
 
 /**

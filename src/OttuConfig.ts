@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -17,6 +18,7 @@ import * as Schema from "effect/Schema"
 import { Url } from "./internal/primitives.ts"
 import { makeAuthenticator } from "./OttuAuth/authenticator.ts"
 import * as OttuAuth from "./OttuAuth.ts"
+import type { OttuAuthError } from "./OttuError.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 
 /**
@@ -70,6 +72,33 @@ export interface Options {
 }
 
 /**
+ * What one call is sent with: its authentication headers (`Authorization`, and `X-Service-ID`
+ * for Keycloak's client-credentials grant), kept redacted, and, for renewable credentials, the
+ * effect that drops them once Ottu has refused them (401), so that the next call gets new ones.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly headers: Redacted.Redacted<Readonly<Record<string, string>>>
+  readonly refused: Effect.Effect<void> | undefined
+}
+
+/**
+ * Gives every call of one `OttuConfig` layer its credentials: the fixed header of an API key,
+ * Basic or a token, or the layer's one Keycloak access token (fetched through the call's
+ * `HttpClient`, shared by concurrent calls, renewed before it expires and after a 401).
+ * `renewable` is true for Keycloak.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Authenticator {
+  readonly renewable: boolean
+  readonly credentials: Effect.Effect<Credentials, OttuAuthError, HttpClient.HttpClient>
+}
+
+/**
  * The resolved settings held by the {@link OttuConfig} service.
  *
  * @since 0.1.0
@@ -90,7 +119,7 @@ export interface Service {
    * The credentials of each call: the fixed header, computed once and kept redacted, or the
    * layer's one Keycloak token (shared by every call made with this layer).
    */
-  readonly authenticator: OttuAuth.Authenticator
+  readonly authenticator: Authenticator
 }
 
 const ConfigBase: Context.TagClass<OttuConfig, "effect-ottu/OttuConfig/OttuConfig", Service> =

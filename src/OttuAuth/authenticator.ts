@@ -16,12 +16,12 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import {
-  type Authenticator,
   authorizationHeader,
   type FixedAuth,
   type KeycloakAuth,
   type OttuAuth,
 } from "../OttuAuth.ts"
+import type { Authenticator } from "../OttuConfig.ts"
 import type { OttuAuthError } from "../OttuError.ts"
 import { fetchToken, type Token, tokenUrl } from "./token.ts"
 
