@@ -635,6 +635,56 @@ describe("Keycloak against the sandbox", () => {
     }),
   )
 
+  it.effect("the token endpoint refuses what Keycloak refuses", () =>
+    Effect.gen(function* () {
+      const client = yield* HttpClient.HttpClient
+      const url = `https://sandbox.ottu.test/auth/realms/${keycloak.realm}/protocol/openid-connect/token`
+      const send = (request: HttpClientRequest.HttpClientRequest) =>
+        Effect.flatMap(client.execute(request), (response) =>
+          Effect.map(response.json, (json) => [response.status, json] as const),
+        )
+      const form = (fields: Record<string, string>) =>
+        HttpClientRequest.post(url).pipe(
+          HttpClientRequest.bodyText(
+            new URLSearchParams(fields).toString(),
+            "application/x-www-form-urlencoded",
+          ),
+        )
+      expect(yield* send(form({ client_id: "backend" }))).toEqual([
+        400,
+        { error: "invalid_request", error_description: "Missing form parameter: grant_type" },
+      ])
+      expect(
+        yield* send(
+          HttpClientRequest.post(url).pipe(
+            HttpClientRequest.bodyUnsafeJson({ grant_type: "client_credentials" }),
+          ),
+        ),
+      ).toEqual([
+        400,
+        { error: "invalid_request", error_description: "Missing form parameter: grant_type" },
+      ])
+      expect(
+        yield* send(
+          form({
+            grant_type: "authorization_code",
+            client_id: "backend",
+            client_secret: clientSecret,
+          }),
+        ),
+      ).toEqual([
+        400,
+        { error: "unsupported_grant_type", error_description: "Unsupported grant_type" },
+      ])
+      expect((yield* send(HttpClientRequest.get(url)))[0]).toBe(405)
+      const [status, body] = yield* send(
+        form({ grant_type: "password", client_id: "frontend", username: "ali", password }),
+      )
+      expect(status).toBe(200)
+      expect(body).toMatchObject({ token_type: "Bearer", expires_in: 300 })
+    }).pipe(Effect.provide(OttuSandbox.layer({ keycloak }))),
+  )
+
   it.effect("the API accepts the tokens it issued until they expire, and no other Bearer", () =>
     Effect.gen(function* () {
       const client = yield* HttpClient.HttpClient
