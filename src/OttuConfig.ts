@@ -4,17 +4,21 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { Url } from "./internal/primitives.ts"
+import { makeAuthenticator } from "./OttuAuth/authenticator.ts"
 import * as OttuAuth from "./OttuAuth.ts"
+import type { OttuAuthError } from "./OttuError.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 
 /**
@@ -68,6 +72,33 @@ export interface Options {
 }
 
 /**
+ * What one call is sent with: its authentication headers (`Authorization`, and `X-Service-ID`
+ * for Keycloak's client-credentials grant), kept redacted, and, for renewable credentials, the
+ * effect that drops them once Ottu has refused them (401), so that the next call gets new ones.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly headers: Redacted.Redacted<Readonly<Record<string, string>>>
+  readonly refused: Effect.Effect<void> | undefined
+}
+
+/**
+ * Gives every call of one `OttuConfig` layer its credentials: the fixed header of an API key,
+ * Basic or a token, or the layer's one Keycloak access token (fetched through the call's
+ * `HttpClient`, shared by concurrent calls, renewed before it expires and after a 401).
+ * `renewable` is true for Keycloak.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Authenticator {
+  readonly renewable: boolean
+  readonly credentials: Effect.Effect<Credentials, OttuAuthError, HttpClient.HttpClient>
+}
+
+/**
  * The resolved settings held by the {@link OttuConfig} service.
  *
  * @since 0.1.0
@@ -84,8 +115,11 @@ export interface Service {
   readonly timeout: Duration.Duration
   /** The retry settings of the layer, before per-call overrides. */
   readonly retry: RequestOptions.RetryPolicy
-  /** The `Authorization` header value, computed once and kept redacted. */
-  readonly authorization: Redacted.Redacted<string>
+  /**
+   * The credentials of each call: the fixed header, computed once and kept redacted, or the
+   * layer's one Keycloak token (shared by every call made with this layer).
+   */
+  readonly authenticator: Authenticator
 }
 
 const ConfigBase: Context.TagClass<OttuConfig, "effect-ottu/OttuConfig/OttuConfig", Service> =
@@ -154,6 +188,22 @@ const isUrl = Schema.is(Url)
 export const checkWebhookUrl = (webhookUrl: string): string | undefined =>
   isUrl(webhookUrl) && URL.canParse(webhookUrl) ? undefined : "must be an absolute http(s) URL"
 
+/** The Keycloak credentials' problem as a `ConfigError` naming `auth.<option>`. */
+const checkedAuth = (auth: OttuAuth.OttuAuth): Effect.Effect<void, ConfigError.ConfigError> => {
+  const found = OttuAuth.checkKeycloak(auth)
+  if (found !== undefined) {
+    return Effect.fail(
+      ConfigError.InvalidData(["auth", found.option], `${found.option} ${found.problem}`),
+    )
+  }
+  const host =
+    auth._tag === "KeycloakPassword" || auth._tag === "KeycloakClient" ? auth.host : undefined
+  const problem = host === undefined ? undefined : checkMerchantId(host)
+  return problem === undefined
+    ? Effect.void
+    : Effect.fail(ConfigError.InvalidData(["auth", "host"], `host ${problem}`))
+}
+
 /** The option's problem as the `ConfigError` both layers fail with, naming the option. */
 const checked = (
   option: "merchantId" | "baseUrl" | "webhookUrl",
@@ -176,6 +226,12 @@ const checked = (
  * not an absolute http(s) URL of the accepted shape, fails with a `ConfigError.InvalidData`
  * whose path names the option (see {@link checkMerchantId}, {@link checkBaseUrl},
  * {@link checkWebhookUrl}): the credentials are never sent to a host the caller did not mean.
+ * Keycloak credentials are checked too (`auth.realm`, `auth.clientId`, `auth.username`,
+ * `auth.host`: see `OttuAuth.checkKeycloak`); their token comes from `https://<host>`, or from
+ * the origin of the base URL when they name no host.
+ *
+ * **Gotcha:** each value made here (each build of {@link layer}) holds its own Keycloak token.
+ * Provide the layer once to the whole program, not to each call, or every call asks Keycloak.
  *
  * @since 0.1.0
  * @category constructors
@@ -187,17 +243,23 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
     yield* checked("merchantId", options.merchantId, checkMerchantId)
     yield* checked("baseUrl", baseUrl, checkBaseUrl)
     yield* checked("webhookUrl", webhookUrl, checkWebhookUrl)
-    const timeout = options.timeout === undefined ? Duration.zero : Duration.decode(options.timeout)
+    yield* checkedAuth(options.auth)
+    const given = options.timeout === undefined ? Duration.zero : Duration.decode(options.timeout)
+    const timeout = Duration.greaterThan(given, Duration.zero) ? given : defaultTimeout
+    const base = (baseUrl ?? `https://${options.merchantId}`).replace(/\/+$/, "")
     return {
       merchantId: options.merchantId,
       auth: options.auth,
       customerId: options.customerId || undefined,
       environment: options.environment ?? "sandbox",
-      baseUrl: (baseUrl ?? `https://${options.merchantId}`).replace(/\/+$/, ""),
+      baseUrl: base,
       webhookUrl,
-      timeout: Duration.greaterThan(timeout, Duration.zero) ? timeout : defaultTimeout,
+      timeout,
       retry: RequestOptions.retryPolicy(RequestOptions.defaultRetryPolicy, options.retry),
-      authorization: OttuAuth.authorizationHeader(options.auth),
+      authenticator: yield* makeAuthenticator(options.auth, {
+        origin: new URL(base).origin,
+        timeout,
+      }),
     }
   })
 
@@ -223,7 +285,10 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
 export const layer = (options: Options): Layer.Layer<OttuConfig, ConfigError.ConfigError> =>
   Layer.effect(OttuConfig, make(options))
 
-const authConfig: Config.Config<OttuAuth.OttuAuth> = Config.redacted("OTTU_API_KEY").pipe(
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.option(config).pipe(Config.map(Option.getOrUndefined))
+
+const fixedAuthConfig: Config.Config<OttuAuth.OttuAuth> = Config.redacted("OTTU_API_KEY").pipe(
   Config.map(OttuAuth.apiKey),
   Config.orElse(() =>
     Config.all([Config.string("OTTU_USERNAME"), Config.redacted("OTTU_PASSWORD")]).pipe(
@@ -232,8 +297,94 @@ const authConfig: Config.Config<OttuAuth.OttuAuth> = Config.redacted("OTTU_API_K
   ),
 )
 
-const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
-  Config.option(config).pipe(Config.map(Option.getOrUndefined))
+/** The variable of each Keycloak option, for the errors that name it. */
+const keycloakVariables = {
+  realm: "OTTU_KEYCLOAK_REALM",
+  clientId: "OTTU_KEYCLOAK_CLIENT_ID",
+  username: "OTTU_KEYCLOAK_USERNAME",
+  clientSecret: "OTTU_KEYCLOAK_CLIENT_SECRET",
+  host: "OTTU_KEYCLOAK_HOST",
+} as const
+
+/** An optional secret variable; empty means not given. */
+const optionalSecret = (name: string): Config.Config<Redacted.Redacted<string> | undefined> =>
+  optional(Config.redacted(name)).pipe(
+    Config.map((value) =>
+      value === undefined || Redacted.value(value) === "" ? undefined : value,
+    ),
+  )
+
+/**
+ * Keycloak credentials from `OTTU_KEYCLOAK_*`: the password grant when `OTTU_KEYCLOAK_USERNAME`
+ * is set (with `OTTU_KEYCLOAK_PASSWORD`), the client-credentials grant otherwise (with
+ * `OTTU_KEYCLOAK_CLIENT_SECRET`). Set together with `OTTU_API_KEY` or `OTTU_USERNAME`, they are
+ * refused: which credentials a payment is sent with must not depend on an order of precedence.
+ */
+const keycloakAuthConfig: Config.Config<OttuAuth.OttuAuth> = Config.all({
+  realm: Config.string(keycloakVariables.realm),
+  clientId: Config.string(keycloakVariables.clientId),
+  clientSecret: optionalSecret("OTTU_KEYCLOAK_CLIENT_SECRET"),
+  username: optional(Config.string(keycloakVariables.username)),
+  password: optionalSecret("OTTU_KEYCLOAK_PASSWORD"),
+  host: optional(Config.string(keycloakVariables.host)),
+  apiKey: optional(Config.string("OTTU_API_KEY")),
+  basicUser: optional(Config.string("OTTU_USERNAME")),
+}).pipe(
+  Config.mapOrFail(({ apiKey, basicUser, clientSecret, password, username, ...rest }) => {
+    if (apiKey !== undefined || basicUser !== undefined) {
+      const other = apiKey !== undefined ? "OTTU_API_KEY" : "OTTU_USERNAME"
+      return Either.left(
+        ConfigError.InvalidData(
+          [keycloakVariables.realm],
+          `OTTU_KEYCLOAK_REALM and ${other} are both set: set one way of authenticating`,
+        ),
+      )
+    }
+    const auth =
+      username !== undefined
+        ? password === undefined
+          ? undefined
+          : OttuAuth.keycloakPassword({ ...rest, username, password, clientSecret })
+        : clientSecret === undefined
+          ? undefined
+          : OttuAuth.keycloakClient({ ...rest, clientSecret })
+    if (auth === undefined) {
+      const missing =
+        username !== undefined ? "OTTU_KEYCLOAK_PASSWORD" : "OTTU_KEYCLOAK_CLIENT_SECRET"
+      return Either.left(
+        ConfigError.MissingData([missing], `Expected ${missing} to exist in the environment`),
+      )
+    }
+    const found = OttuAuth.checkKeycloak(auth)
+    const hostProblem = rest.host === undefined ? undefined : checkMerchantId(rest.host)
+    if (found !== undefined) {
+      const variable = keycloakVariables[found.option]
+      return Either.left(ConfigError.InvalidData([variable], `${variable} ${found.problem}`))
+    }
+    if (hostProblem !== undefined) {
+      return Either.left(
+        ConfigError.InvalidData([keycloakVariables.host], `OTTU_KEYCLOAK_HOST ${hostProblem}`),
+      )
+    }
+    return Either.right(auth)
+  }),
+)
+
+/** Keycloak when `OTTU_KEYCLOAK_REALM` is set, the API key or Basic credentials otherwise. */
+const authConfig: Config.Config<OttuAuth.OttuAuth> = keycloakAuthConfig.pipe(
+  Config.orElseIf({
+    if: (error) =>
+      ConfigError.reduceWithContext(error, undefined, {
+        andCase: (_, left, right) => left === true || right === true,
+        orCase: (_, left, right) => left === true || right === true,
+        missingDataCase: (_, path) => path.join(".") === keycloakVariables.realm,
+        invalidDataCase: () => false,
+        sourceUnavailableCase: () => false,
+        unsupportedCase: () => false,
+      }) === true,
+    orElse: () => fixedAuthConfig,
+  }),
+)
 
 /** An optional string variable, checked when set and not empty; empty means not given. */
 const optionalChecked = (
@@ -269,11 +420,19 @@ const fields = {
 
 /**
  * The settings read from the environment through effect's `Config`: `OTTU_MERCHANT_ID`,
- * `OTTU_API_KEY` (or `OTTU_USERNAME` and `OTTU_PASSWORD`), `OTTU_CUSTOMER_ID`,
- * `OTTU_ENVIRONMENT` (`sandbox` | `production`), `OTTU_BASE_URL`, `OTTU_WEBHOOK_URL` and
- * `OTTU_TIMEOUT` (a duration such as `10 seconds`). Secrets are read as `Redacted`. An empty
- * `OTTU_BASE_URL`, `OTTU_CUSTOMER_ID` or `OTTU_WEBHOOK_URL` counts as not set; a malformed
- * `OTTU_MERCHANT_ID`, `OTTU_BASE_URL` or `OTTU_WEBHOOK_URL` fails with a `ConfigError` naming it.
+ * the credentials (below), `OTTU_CUSTOMER_ID`, `OTTU_ENVIRONMENT` (`sandbox` | `production`),
+ * `OTTU_BASE_URL`, `OTTU_WEBHOOK_URL` and `OTTU_TIMEOUT` (a duration such as `10 seconds`).
+ * Secrets are read as `Redacted`. An empty `OTTU_BASE_URL`, `OTTU_CUSTOMER_ID` or
+ * `OTTU_WEBHOOK_URL` counts as not set; a malformed `OTTU_MERCHANT_ID`, `OTTU_BASE_URL` or
+ * `OTTU_WEBHOOK_URL` fails with a `ConfigError` naming it.
+ *
+ * **Credentials:** Keycloak when `OTTU_KEYCLOAK_REALM` is set: `OTTU_KEYCLOAK_CLIENT_ID`, and
+ * either `OTTU_KEYCLOAK_USERNAME` with `OTTU_KEYCLOAK_PASSWORD` (password grant, with
+ * `OTTU_KEYCLOAK_CLIENT_SECRET` when the client has one) or `OTTU_KEYCLOAK_CLIENT_SECRET` alone
+ * (client-credentials grant); `OTTU_KEYCLOAK_HOST` names Keycloak's host when it is not Ottu's.
+ * Otherwise `OTTU_API_KEY`, or `OTTU_USERNAME` with `OTTU_PASSWORD` (the API key wins when both
+ * are set). Keycloak variables set together with `OTTU_API_KEY` or `OTTU_USERNAME` are a
+ * `ConfigError`: there is no silent order between a token and a key.
  *
  * @since 0.1.0
  * @category config

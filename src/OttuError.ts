@@ -336,6 +336,47 @@ export class OttuDecodeError extends DecodeErrorBase {
   }
 }
 
+const AuthErrorBase: TaggedErrorClass<
+  OttuAuthError,
+  "OttuAuthError",
+  {
+    realm: typeof Schema.String
+    grant_type: Schema.Literal<["password", "client_credentials"]>
+    status: Schema.optional<typeof Schema.Number>
+    error: Schema.optional<typeof Schema.String>
+    error_description: Schema.optional<typeof Schema.String>
+    reason: typeof Schema.String
+  }
+> = Schema.TaggedError<OttuAuthError>()("OttuAuthError", {
+  realm: Schema.String,
+  grant_type: Schema.Literal("password", "client_credentials"),
+  status: Schema.optional(Schema.Number),
+  error: Schema.optional(Schema.String),
+  error_description: Schema.optional(Schema.String),
+  reason: Schema.String,
+})
+
+/**
+ * No access token could be had from Keycloak (`OttuAuth.keycloakPassword` or
+ * `OttuAuth.keycloakClient`), so the call was not sent to Ottu. `status` is the token endpoint's
+ * answer (absent when it gave none: transport failure, timeout, unreadable answer); `error` and
+ * `error_description` are Keycloak's own (`invalid_grant`, `invalid_client`...); `reason` says
+ * what happened.
+ *
+ * **Gotcha:** it never carries the password, the client secret or a token: neither the request
+ * nor the answer's body is kept, only Keycloak's two error fields.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OttuAuthError extends AuthErrorBase {
+  override get message(): string {
+    const code = [this.status, this.error].filter((part) => part !== undefined).join(" ")
+    const detail = this.error_description === undefined ? "" : `: ${this.error_description}`
+    return `No Keycloak token for realm ${this.realm} (${this.grant_type}): ${this.reason}${code === "" ? "" : ` (${code}${detail})`}`
+  }
+}
+
 type InputIssueFields = {
   /** Dotted path of the offending field (`amount`, `agreement.id`), empty for the whole input. */
   readonly field: typeof Schema.String
@@ -490,10 +531,12 @@ const requestErrors = [
   OttuTransportError,
   OttuTimeoutError,
   OttuDecodeError,
+  OttuAuthError,
 ] as const
 
 /**
- * Anything that can go wrong once a request is sent.
+ * Anything that can go wrong once a request is sent (or, with Keycloak credentials, while getting
+ * the token it is sent with).
  *
  * @since 0.1.0
  * @category errors

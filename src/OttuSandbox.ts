@@ -12,9 +12,10 @@
  * acknowledgement on both paths; native payments (Apple Pay, Google Pay, wallet;
  * {@link declinedPaymentToken} declines one); the pre-payment check; reports (paged list,
  * download through a storage redirect); the wallet reads (accounts, entries, operations,
- * finalization status). The control API ({@link pay}, {@link session}, {@link events},
- * {@link notifications}, {@link addReport}, {@link walletOperation}) plays the customer and lets
- * tests look inside.
+ * finalization status); and, with a Keycloak realm ({@link SandboxOptions}), Keycloak's token
+ * endpoint, whose `Bearer` tokens the API routes then accept until they expire. The control API
+ * ({@link pay}, {@link session}, {@link events}, {@link notifications}, {@link addReport},
+ * {@link walletOperation}) plays the customer and lets tests look inside.
  *
  * The simulator itself lives in `src/OttuSandbox/`, one module per concept; this module is its
  * public face.
@@ -36,6 +37,7 @@ import * as Scope from "effect/Scope"
 import type { SandboxControlError } from "./OttuError.ts"
 import { clientOf } from "./OttuSandbox/client.ts"
 import { type Delivery, dispatch, makeCourier, type Webhooks } from "./OttuSandbox/delivery.ts"
+import { type KeycloakOptions, makeRealm } from "./OttuSandbox/keycloak.ts"
 import type { PaymentPayload } from "./OttuSandbox/payloads.ts"
 import * as Payments from "./OttuSandbox/payments.ts"
 import { addReport as addReportTo, type ReportOptions } from "./OttuSandbox/reports.ts"
@@ -114,6 +116,18 @@ export {
    */
   pgCodes,
 } from "./OttuSandbox/gateways.ts"
+export type {
+  /**
+   * The Keycloak realm a sandbox serves tokens for: its name (Ottu's docs use the merchant's
+   * domain), its clients (a client with a secret is confidential: it must send the secret, and
+   * only it may use the client-credentials grant; one without is public), the users of the
+   * password grant, and how long a token lives (default 300 seconds, Keycloak's default).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  KeycloakOptions,
+} from "./OttuSandbox/keycloak.ts"
 export type {
   /**
    * The outcome of one payment attempt (API reference §12.3): the payer paid (`success`), the
@@ -299,6 +313,13 @@ export interface SandboxOptions {
    * Default `true`. Examples that run on the real clock may turn it off.
    */
   readonly inquiryThrottling?: boolean
+  /**
+   * A Keycloak realm: the sandbox then serves
+   * `POST /auth/realms/<realm>/protocol/openid-connect/token` as Keycloak does (form-encoded
+   * password and client-credentials grants, `invalid_client` and `invalid_grant` refusals) and
+   * accepts the `Bearer` tokens it issued, and no other, until they expire (401 after).
+   */
+  readonly keycloak?: KeycloakOptions
 }
 
 /**
@@ -381,6 +402,7 @@ const build = (options: SandboxOptions, webhooks?: Webhooks) =>
     const env: Env = {
       host: options.host ?? defaultHost,
       apiKey: options.apiKey,
+      keycloak: options.keycloak === undefined ? undefined : yield* makeRealm(options.keycloak),
       inquiryThrottling: options.inquiryThrottling ?? true,
       state,
       courier,

@@ -5,7 +5,7 @@ import { Config, ConfigError, ConfigProvider, Duration, Effect, Layer, Redacted 
 import { Checkout, OttuAuth, OttuConfig, PaymentMethods } from "../src/index.ts"
 import { version } from "../src/internal/version.ts"
 import { makeRecorder } from "./support/recording.ts"
-import { apiKey, failureOf, sessionBody, successOf } from "./support/setup.ts"
+import { apiKey, authorizationOf, failureOf, sessionBody, successOf } from "./support/setup.ts"
 
 const id = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
 
@@ -46,8 +46,8 @@ describe("OttuConfig.make and layer", () => {
     expect(config.environment).toBe("sandbox")
     expect(Duration.toMillis(config.timeout)).toBe(30_000)
     expect(config.customerId).toBeUndefined()
-    expect(Redacted.value(config.authorization)).toBe(`Api-Key ${apiKey}`)
-    expect(String(config.authorization)).not.toContain(apiKey)
+    expect(authorizationOf(config)).toBe(`Api-Key ${apiKey}`)
+    expect(String(config.authenticator)).not.toContain(apiKey)
   })
 
   it("removes the trailing slashes of an overriding base URL and keeps the given values", () => {
@@ -124,7 +124,7 @@ describe("OttuConfig.layerConfig", () => {
         yield* resolve({ OTTU_MERCHANT_ID: "env.ottu.test", OTTU_API_KEY: "sk_env_key" }),
       )
       expect(config.auth._tag).toBe("ApiKey")
-      expect(String(config.authorization)).not.toContain("sk_env_key")
+      expect(String(config.authenticator)).not.toContain("sk_env_key")
       expect(JSON.stringify(config)).not.toContain("sk_env_key")
     }),
   )
@@ -389,7 +389,7 @@ describe("OttuConfig.layerConfig overrides", () => {
       expect(config.merchantId).toBe("given.ottu.test")
       expect(config.baseUrl).toBe("https://given.ottu.test")
       expect(Duration.toMillis(config.timeout)).toBe(5_000)
-      expect(Redacted.value(config.authorization)).toBe("Api-Key sk_env_key")
+      expect(authorizationOf(config)).toBe("Api-Key sk_env_key")
     }),
   )
 
@@ -406,7 +406,7 @@ describe("OttuConfig.layerConfig overrides", () => {
           },
         ),
       )
-      expect(Redacted.value(config.authorization)).toBe("Api-Key sk_mine")
+      expect(authorizationOf(config)).toBe("Api-Key sk_mine")
       expect(config.retry.times).toBe(0)
       expect(config.webhookUrl).toBe("https://shop.example/hook")
     }),

@@ -26,6 +26,13 @@ const every: ReadonlyArray<OttuError.OttuError> = [
   new OttuError.OttuTimeoutError({ ...call, timeout: Duration.seconds(1) }),
   new OttuError.OttuDecodeError({ ...call, status: 200, body: "<html>", reason: "not JSON" }),
   new OttuError.OttuInvalidInputError({ ...call, issues: [] }),
+  new OttuError.OttuAuthError({
+    realm: "merchant.ottu.dev",
+    grant_type: "client_credentials",
+    status: 401,
+    error: "invalid_client",
+    reason: "Keycloak answered 401",
+  }),
   new OttuError.OttuOperationFailedError({ ...answer, status: 200, result: "failed" }),
   new OttuError.OttuNoSavedTokenError({ customer_id: "c", agreement_id: "a", reason: "none" }),
   new OttuError.OttuNoGatewayError({

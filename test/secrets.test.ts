@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Inspectable, Redacted } from "effect"
 import { Checkout, OttuAuth, OttuConfig } from "../src/index.ts"
-import { apiKey, configLayer, runRecorded, sessionBody } from "./support/setup.ts"
+import { apiKey, authorizationOf, configLayer, runRecorded, sessionBody } from "./support/setup.ts"
 import { captureTelemetry } from "./support/telemetry.ts"
 
 const password = "pw-Q2xhc3NpZmllZA"
@@ -35,8 +35,8 @@ describe("secrets", () => {
       }),
     )
     expectNoSecret([...renderings(withKey), ...renderings(withBasic), ...renderings(withKey.auth)])
-    expect(Redacted.value(withKey.authorization)).toBe(`Api-Key ${apiKey}`)
-    expect(Redacted.value(withBasic.authorization)).toBe(`Basic ${basicCredentials}`)
+    expect(authorizationOf(withKey)).toBe(`Api-Key ${apiKey}`)
+    expect(authorizationOf(withBasic)).toBe(`Basic ${basicCredentials}`)
   })
 
   for (const [name, reply] of [

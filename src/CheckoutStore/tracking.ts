@@ -64,7 +64,9 @@ export const observer =
         return Effect.flatMap(sessionOf(store, answered), (sessionId) =>
           Option.isNone(sessionId)
             ? Effect.void
-            : store.save({ ...(answered.answer as Answer), session_id: sessionId.value }),
+            : Effect.asVoid(
+                store.save({ ...(answered.answer as Answer), session_id: sessionId.value }),
+              ),
         )
       case "operation":
         return Effect.flatMap(sessionOf(store, answered), (sessionId) =>

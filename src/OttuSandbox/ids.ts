@@ -1,6 +1,7 @@
 /**
  * The identifiers the sandbox makes up, each in the form Ottu uses: session ids (40 hex digits,
- * like a SHA-1), attempt and operation reference numbers, and 16-digit card tokens. All come
+ * like a SHA-1), attempt and operation reference numbers, 16-digit card tokens, and Keycloak
+ * access tokens. All come
  * from `crypto.getRandomValues`.
  *
  * @internal
@@ -21,3 +22,10 @@ export const referenceNumber = (): string =>
 /** A card token: 16 digits, the first not zero (Ottu's look like `9923965822244314`). */
 export const cardToken = (): string =>
   Array.from(randomBytes(16), (byte, index) => (index === 0 ? 1 + (byte % 9) : byte % 10)).join("")
+
+/** A Keycloak access token: opaque to the SDK, 32 random bytes in base64url. */
+export const accessToken = (): string =>
+  btoa(String.fromCharCode(...randomBytes(32)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "")

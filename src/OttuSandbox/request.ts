@@ -1,24 +1,30 @@
 /**
  * Reading a request the way Ottu's DRF server does: authentication (`Api-Key`, `Basic` or
- * `Bearer`; the key checked in constant time when the sandbox has one), and the body parsers for
+ * `Bearer`; the key checked in constant time when the sandbox has one, a `Bearer` token against
+ * the tokens its Keycloak realm issued when it has one), and the body parsers for
  * JSON, form-urlencoded and multipart bodies, with 400 and 415 answers for what they refuse.
  *
  * @internal
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as Multipart from "@effect/platform/Multipart"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as HashMap from "effect/HashMap"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import { type Fields, object, UploadedFile } from "./checks.ts"
+import type { Realm } from "./keycloak.ts"
 import { detail, Reply } from "./reply.ts"
 import { SandboxEnv } from "./state.ts"
 
 const authorizationPattern = /^(Api-Key|Basic|Bearer)\s+(\S.*)$/i
 
 /** Compares two secrets in time that depends only on their lengths. */
-const constantTimeEqual = (a: string, b: string): boolean => {
+export const constantTimeEqual = (a: string, b: string): boolean => {
   const left = new TextEncoder().encode(a)
   const right = new TextEncoder().encode(b)
   let difference = left.length ^ right.length
@@ -29,21 +35,42 @@ const constantTimeEqual = (a: string, b: string): boolean => {
 }
 
 /**
- * Fails with 401 when the request has no credentials in a known scheme. A sandbox made with an
- * API key accepts that `Api-Key` only; without one, any credentials in a known scheme pass.
+ * Why a `Bearer` token is refused, or `undefined` when the realm issued it and it has not
+ * expired.
+ */
+const checkToken = (realm: Realm, token: string): Effect.Effect<string | undefined> =>
+  Effect.flatMap(Ref.get(realm.tokens), (tokens) =>
+    Option.match(HashMap.get(tokens, token), {
+      onNone: () => Effect.succeed("Invalid token."),
+      onSome: ({ expiresAt }) =>
+        Effect.map(Clock.currentTimeMillis, (now) =>
+          now < expiresAt ? undefined : "Token is expired.",
+        ),
+    }),
+  )
+
+/**
+ * Fails with 401 when the request has no credentials in a known scheme. A sandbox with a
+ * Keycloak realm accepts the `Bearer` tokens the realm issued, until they expire, and no other
+ * `Bearer` token. A sandbox made with an API key accepts that `Api-Key` (and the realm's tokens)
+ * only; without either, any credentials in a known scheme pass.
  */
 export const authenticate: Effect.Effect<
   void,
   Reply,
   SandboxEnv | HttpServerRequest.HttpServerRequest
 > = Effect.gen(function* () {
-  const { apiKey } = yield* SandboxEnv
+  const { apiKey, keycloak } = yield* SandboxEnv
   const request = yield* HttpServerRequest.HttpServerRequest
   const match = authorizationPattern.exec(request.headers.authorization ?? "")
   if (match === null) {
     return yield* detail(401, "Authentication credentials were not provided.")
   }
   const [, scheme = "", credentials = ""] = match
+  if (keycloak !== undefined && scheme.toLowerCase() === "bearer") {
+    const refused = yield* checkToken(keycloak, credentials.trim())
+    return refused === undefined ? undefined : yield* detail(401, refused)
+  }
   if (apiKey === undefined) return
   if (scheme.toLowerCase() !== "api-key") {
     return yield* detail(401, "This sandbox accepts only its API key.")

@@ -18,6 +18,7 @@ import { createCheckout, retrieveCheckout, updateCheckout } from "./checkout.ts"
 import { dispatch } from "./delivery.ts"
 import { queryStatus } from "./inquiry.ts"
 import { createInvoice } from "./invoice.ts"
+import { issueToken } from "./keycloak.ts"
 import { applePay, googlePay, walletPayment } from "./nativePayment.ts"
 import { resendNotifications, sendChannelNotification, sendNotification } from "./notifications.ts"
 import { runOperation } from "./operations.ts"
@@ -68,6 +69,8 @@ const routes: ReadonlyArray<readonly [HttpRouter.PathInput, Handler]> = [
   ["/b/pbl/v2/card/:token/", endpoint({ DELETE: deleteCard })],
   ["/b/pbl/v2/auto-debit/", endpoint({ POST: chargeToken })],
   ["/b/pbl/v2/payment/auto-debit/", endpoint({ POST: chargeToken })],
+  // Keycloak's token endpoint takes the client's credentials in its form, not a header.
+  ["/auth/realms/:realm/protocol/openid-connect/token", issueToken],
   ["/b/invoice/v1/invoice/", endpoint({ POST: createInvoice })],
   ["/b/pbl/v2/message-notification/", endpoint({ POST: resendNotifications })],
   ["/b/pbl/v2/send-notification/", endpoint({ POST: sendNotification })],

@@ -16,6 +16,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import type { Courier } from "./delivery.ts"
 import type { Plugin } from "./gateways.ts"
+import type { Realm } from "./keycloak.ts"
 import type { AttemptOutcome, CheckoutState, ExternalOperation } from "./lifecycle.ts"
 import type { OperationPayload, PaymentPayload } from "./payloads.ts"
 import { detail, Reply } from "./reply.ts"
@@ -187,12 +188,13 @@ export interface SandboxState {
 }
 
 /**
- * What the routes of one instance read: its host, its key, its options, its state, and the
- * courier that delivers its webhooks.
+ * What the routes of one instance read: its host, its key, its Keycloak realm, its options, its
+ * state, and the courier that delivers its webhooks.
  */
 export interface Env {
   readonly host: string
   readonly apiKey: Redacted.Redacted<string> | undefined
+  readonly keycloak: Realm | undefined
   readonly inquiryThrottling: boolean
   readonly state: Ref.Ref<SandboxState>
   readonly courier: Courier

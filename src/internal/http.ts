@@ -234,10 +234,14 @@ const decodeSuccess = <A, I>(
   })
 }
 
-/** The request of a call, or the input error when its body cannot be encoded. */
+/**
+ * The request of a call, with its authentication headers, or the input error when its body
+ * cannot be encoded.
+ */
 const requestOf = (
   config: OttuConfig["Type"],
   call: Sent,
+  credentials: Readonly<Record<string, string>>,
 ): Either.Either<HttpClientRequest.HttpClientRequest, OttuInvalidInputError> => {
   const method = call.endpoint.method
   const body = call.body === undefined ? undefined : encodeBody(method, shownPath(call), call.body)
@@ -247,7 +251,7 @@ const requestOf = (
       headers: {
         ...call.headers,
         accept: "application/json",
-        authorization: Redacted.value(config.authorization),
+        ...credentials,
         "user-agent": userAgent,
       },
       ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams }),
@@ -330,8 +334,9 @@ const attempt = <A, I>(
   client: HttpClient.HttpClient,
   call: Call<A, I>,
   timeout: Duration.Duration,
+  credentials: Readonly<Record<string, string>>,
 ): Effect.Effect<A, OttuCallError> => {
-  const request = requestOf(config, call)
+  const request = requestOf(config, call, credentials)
   if (Either.isLeft(request)) return Effect.fail(request.left)
   const method = call.endpoint.method
   const path = shownPath(call)
@@ -343,6 +348,35 @@ const attempt = <A, I>(
     isIdempotent(call) ? exchange : withoutConnectionReuse(exchange),
     timeout,
   ).pipe(Effect.flatMap(({ response, text }) => answerOf(call, response, text)))
+}
+
+/**
+ * One attempt under the layer's credentials. When Ottu answers 401 to renewable credentials (a
+ * Keycloak token), the token is dropped so that the next call gets a new one, and the call is
+ * sent once more with a new token only when its retry class allows (`isIdempotent`).
+ *
+ * **Details:** a 401 means Ottu's authentication refused the request before acting on it, so a
+ * `never` call (a checkout create, a charge) would in principle be safe to re-send. It is not
+ * re-sent all the same: the SDK cannot tell Ottu's authentication from a proxy or a later step
+ * that answers 401 after something happened, and "a `never` call is sent at most once" is the
+ * rule callers reason with. Such a call fails with `OttuUnauthorizedError`; the caller may send
+ * it again, with a new token.
+ */
+const authenticated = <A>(
+  config: OttuConfig["Type"],
+  client: HttpClient.HttpClient,
+  call: Sent,
+  send: (credentials: Readonly<Record<string, string>>) => Effect.Effect<A, OttuCallError>,
+): Effect.Effect<A, OttuCallError> => {
+  const { authenticator } = config
+  const once = Effect.flatMap(authenticator.credentials, (credentials) =>
+    send(Redacted.value(credentials.headers)).pipe(
+      Effect.tapErrorTag("OttuUnauthorizedError", () => credentials.refused ?? Effect.void),
+    ),
+  ).pipe(Effect.provideService(HttpClient.HttpClient, client))
+  return authenticator.renewable && isIdempotent(call)
+    ? Effect.catchTag(once, "OttuUnauthorizedError", () => once)
+    : once
 }
 
 /** Hands a successful answer to the observer; whatever the observer does, the answer stands. */
@@ -373,7 +407,11 @@ export const execute = <A, I>(
   Effect.contextWithEffect((context: Context.Context<OttuConfig | HttpClient.HttpClient>) => {
     const config = Context.get(context, OttuConfig)
     const client = Context.get(context, HttpClient.HttpClient)
-    const answer = reliably(config, call, (call, timeout) => attempt(config, client, call, timeout))
+    const answer = reliably(config, call, (call, timeout) =>
+      authenticated(config, client, call, (credentials) =>
+        attempt(config, client, call, timeout, credentials),
+      ),
+    )
     const observer = Context.getOption(context, AnswerObserver)
     return call.endpoint.saves === undefined || Option.isNone(observer)
       ? answer
@@ -489,8 +527,9 @@ const attemptStream = (
   client: HttpClient.HttpClient,
   call: Sent,
   timeout: Duration.Duration,
+  credentials: Readonly<Record<string, string>>,
 ): Effect.Effect<Streamed, OttuCallError> => {
-  const request = requestOf(config, call)
+  const request = requestOf(config, call, credentials)
   if (Either.isLeft(request)) return Effect.fail(request.left)
   const where = { method: call.endpoint.method, path: shownPath(call) }
   const exchange = Effect.flatMap(
@@ -525,5 +564,9 @@ export const executeStream = (
   Effect.contextWithEffect((context: Context.Context<OttuConfig | HttpClient.HttpClient>) => {
     const config = Context.get(context, OttuConfig)
     const client = Context.get(context, HttpClient.HttpClient)
-    return reliably(config, call, (call, timeout) => attemptStream(config, client, call, timeout))
+    return reliably(config, call, (call, timeout) =>
+      authenticated(config, client, call, (credentials) =>
+        attemptStream(config, client, call, timeout, credentials),
+      ),
+    )
   }).pipe(spanned(call))

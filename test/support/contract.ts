@@ -335,10 +335,48 @@ const checkBody = (operation: Operation, body: ContractRequest["body"]): Readonl
   return isForm ? checkForm(media, body.form ?? []) : checkValue("body", media.validate, body.json)
 }
 
+/** Keycloak's token endpoint, which Ottu's spec does not describe (API reference §2.2). */
+const keycloakTokenPath =
+  /^\/auth\/realms\/[A-Za-z0-9][A-Za-z0-9._-]*\/protocol\/openid-connect\/token$/
+
+/** The fields of each grant ottu-py sends: required, then optional. */
+const grants: Record<string, readonly [ReadonlyArray<string>, ReadonlyArray<string>]> = {
+  password: [["grant_type", "client_id", "username", "password"], ["client_secret"]],
+  client_credentials: [["grant_type", "client_id", "client_secret"], []],
+}
+
+/**
+ * Holds a request to Keycloak's token endpoint to the OAuth 2 token request (RFC 6749 §4.3 and
+ * §4.4) as ottu-py sends it: a POST without query, a form-encoded body with the grant's fields,
+ * each once and not empty, and nothing else.
+ */
+const checkTokenRequest = (method: string, url: URL, body: ContractRequest["body"]) => {
+  const violations: Array<string> = []
+  if (method !== "POST") violations.push(`method ${method}: the token endpoint takes POST`)
+  if (url.search !== "") violations.push("query: the token endpoint takes none")
+  const mediaType = body?.contentType.split(";")[0]?.trim().toLowerCase()
+  if (mediaType !== "application/x-www-form-urlencoded") {
+    return [...violations, `body: content type ${body?.contentType} (expected form-urlencoded)`]
+  }
+  const fields = groupFields((body?.form ?? []).map(([name, value]) => [name, String(value)]))
+  const [required = [], optional = []] = grants[fields.get("grant_type")?.[0] ?? ""] ?? []
+  if (required.length === 0)
+    return [...violations, "body: grant_type is not password or client_credentials"]
+  for (const name of required) if (!fields.has(name)) violations.push(`body: ${name} missing`)
+  for (const [name, values] of fields) {
+    if (!required.includes(name) && !optional.includes(name))
+      violations.push(`body: ${name} is not a field of the grant`)
+    if (values.length !== 1 || values[0] === "")
+      violations.push(`body: ${name} must be given once, not empty`)
+  }
+  return violations
+}
+
 /**
  * Checks a request against the official Ottu spec: route (method and path template, trailing
  * slash included), path/query/header parameters (undeclared query parameters are reported too)
- * and the body for its content type.
+ * and the body for its content type. Requests to Keycloak's token endpoint, which the spec does
+ * not describe, are held to the OAuth 2 token request instead.
  *
  * @returns human readable violations; empty when the request conforms.
  */
@@ -348,6 +386,7 @@ export const validateRequest = async (req: ContractRequest): Promise<ReadonlyArr
   const url = new URL(req.url, "http://contract.invalid")
   const method = req.method.toUpperCase()
   const path = url.pathname
+  if (keycloakTokenPath.test(path)) return checkTokenRequest(method, url, req.body)
   const candidates = all.filter((route) => route.pattern.test(path))
   const route = candidates.find((candidate) => candidate.operations.has(method))
   if (route === undefined) {

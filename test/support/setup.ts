@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { HttpClient } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
 import { Effect, Exit, Layer, Redacted } from "effect"
 import { OttuAuth, OttuConfig } from "../../src/index.ts"
 import { makeRecorder, type Recorded, type Reply } from "./recording.ts"
@@ -30,6 +30,22 @@ export const configLayer = (
       retry: false,
       ...options,
     }),
+  )
+
+/**
+ * The `Authorization` header a configuration with fixed credentials sends (read from its
+ * authenticator; no request is made).
+ */
+export const authorizationOf = (config: OttuConfig.Service): string | undefined =>
+  Effect.runSync(
+    config.authenticator.credentials.pipe(
+      Effect.map((credentials) => Redacted.value(credentials.headers).authorization),
+      Effect.provideService(
+        HttpClient.HttpClient,
+        HttpClient.make(() => Effect.die("fixed credentials make no request")),
+      ),
+      Effect.orDie,
+    ),
   )
 
 /** The smallest valid checkout create: the four required fields. */
