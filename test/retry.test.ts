@@ -61,6 +61,11 @@ const calls: ReadonlyArray<readonly [string, Shape, boolean]> = [
   ["saved-card list", { endpoint: endpoints.cardsList }, true],
   ["wallet entries (a POST that reads)", { endpoint: endpoints.walletEntries }, true],
   ["report download", { endpoint: endpoints.reportsDownload }, true],
+  ["report list", { endpoint: endpoints.reportsList }, true],
+  ["wallet accounts (a POST that reads)", { endpoint: endpoints.walletAccounts }, true],
+  ["wallet operations (a POST that reads)", { endpoint: endpoints.walletOperations }, true],
+  ["wallet finalization status", { endpoint: endpoints.walletFinalizationStatus }, true],
+  ["pre-payment check (a POST that asks)", { endpoint: endpoints.prePaymentCheck }, true],
   [
     "operation with a key",
     { endpoint: endpoints.refund, headers: { "tracking-key": "k-1" } },
@@ -76,6 +81,16 @@ const calls: ReadonlyArray<readonly [string, Shape, boolean]> = [
   ["checkout update (PATCH)", { endpoint: endpoints.checkoutUpdate }, false],
   ["checkout replace (PUT)", { endpoint: endpoints.checkoutReplace }, false],
   ["card removal (DELETE)", { endpoint: endpoints.cardsRemove }, false],
+  ["invoice create", { endpoint: endpoints.invoiceCreate }, false],
+  // A repeat after a lost answer would notify the customer twice.
+  ["notification resend", { endpoint: endpoints.notificationsResend }, false],
+  ["notification send", { endpoint: endpoints.notificationsSend }, false],
+  ["notification send on a channel", { endpoint: endpoints.notificationsSendOn }, false],
+  ["cash acknowledgement", { endpoint: endpoints.cashAcknowledge }, false],
+  ["cash acknowledgement (cash-payment/)", { endpoint: endpoints.cashAcknowledgeLegacy }, false],
+  ["Apple Pay payment", { endpoint: endpoints.applePay }, false],
+  ["Google Pay payment", { endpoint: endpoints.googlePay }, false],
+  ["wallet payment", { endpoint: endpoints.walletPayment }, false],
 ]
 
 const retrieve: Shape = { endpoint: endpoints.checkoutRetrieve }
@@ -130,6 +145,14 @@ const offsets = (attempts: ReadonlyArray<Attempt>) =>
   attempts.map((a) => a.at - (attempts[0]?.at ?? 0))
 
 describe("the retry policy", () => {
+  it("the table above names every endpoint the SDK calls", () => {
+    const named = new Set(calls.map(([, shape]) => shape.endpoint))
+    const missing = Object.entries(endpoints).filter(([, endpoint]) => !named.has(endpoint))
+    // The six operations share one rule, tested through capture and refund.
+    const operations = ["cancel", "expire", "delete", "capture", "refund", "void"]
+    expect(missing.map(([key]) => key).filter((key) => !operations.includes(key))).toEqual([])
+  })
+
   for (const [name, error, transient] of failures) {
     it(`${name} is ${transient ? "" : "not "}transient`, () => {
       expect(isTransient(error)).toBe(transient)
