@@ -206,6 +206,21 @@ describe("Cards.remove", () => {
     }),
   )
 
+  it.effect("the 204 answer leaves no log line and no span naming the token", () =>
+    Effect.gen(function* () {
+      const { exit, spans, lines } = yield* captureTelemetry(
+        runRecorded(Cards.remove(token), { status: 204 }),
+      )
+      expect(Exit.isSuccess(successOf(exit).exit)).toBe(true)
+      for (const line of lines) expect(line).not.toContain(token)
+      for (const recorded of spans) {
+        for (const [key, value] of recorded.attributes) {
+          expect(`${key}=${String(value)}`).not.toContain(token)
+        }
+      }
+    }),
+  )
+
   it.effect("uses an explicit customer and the production environment", () =>
     Effect.gen(function* () {
       const { exit, requests } = yield* runRecorded(
