@@ -14,6 +14,7 @@ import {
 import { describe, expect, it } from "@effect/vitest"
 import {
   Chunk,
+  type ConfigError,
   Context,
   Duration,
   Effect,
@@ -24,7 +25,7 @@ import {
   Stream,
   TestClock,
 } from "effect"
-import { OttuSandbox, Reports } from "../src/index.ts"
+import { OttuAuth, OttuConfig, OttuSandbox, Reports } from "../src/index.ts"
 import {
   withContract as checked,
   makeRecorder,
@@ -443,23 +444,58 @@ describe("Reports.download over a real socket with the fetch client", () => {
  * The SDK on a fresh sandbox: requests to Ottu's paths held to the contract, the storage ones
  * (not Ottu's API) passed through as they are.
  */
-const onSandbox = Layer.effectContext(
-  Effect.map(Effect.context<HttpClient.HttpClient | OttuSandbox.OttuSandbox>(), (context) => {
-    const raw = Context.get(context, HttpClient.HttpClient)
-    return Context.add(
-      context,
-      HttpClient.HttpClient,
-      HttpClient.make((request, url) =>
-        (url.pathname.startsWith("/sandbox/storage/") ? raw : checked(raw)).execute(request),
-      ),
-    )
-  }),
-).pipe(
-  Layer.provide(OttuSandbox.layerWithControl({ apiKey: sandboxKey })),
-  Layer.merge(sandboxConfig()),
-)
+const onSandboxWith = (
+  options?: Omit<OttuSandbox.SandboxOptions, "apiKey">,
+  config: Layer.Layer<OttuConfig.OttuConfig, ConfigError.ConfigError> = sandboxConfig(),
+) =>
+  Layer.effectContext(
+    Effect.map(Effect.context<HttpClient.HttpClient | OttuSandbox.OttuSandbox>(), (context) => {
+      const raw = Context.get(context, HttpClient.HttpClient)
+      return Context.add(
+        context,
+        HttpClient.HttpClient,
+        HttpClient.make((request, url) =>
+          (url.pathname.startsWith("/sandbox/storage/") ? raw : checked(raw)).execute(request),
+        ),
+      )
+    }),
+  ).pipe(
+    Layer.provide(OttuSandbox.layerWithControl({ apiKey: sandboxKey, ...options })),
+    Layer.merge(config),
+  )
+
+const onSandbox = onSandboxWith()
 
 describe("Reports on the sandbox", () => {
+  it.effect(
+    "downloads with Keycloak credentials: a Bearer token to Ottu, nothing to storage",
+    () => {
+      const keycloak = {
+        realm: "sandbox.ottu.test",
+        clients: [{ clientId: "backend", clientSecret: Redacted.make("kc-secret") }],
+      }
+      const auth = OttuAuth.keycloakClient({
+        realm: keycloak.realm,
+        clientId: "backend",
+        clientSecret: Redacted.make("kc-secret"),
+      })
+      return Effect.gen(function* () {
+        yield* OttuSandbox.addReport({ report_name: "Daily", content: "a,b\r\n" })
+        const [report] = (yield* Reports.list()).items
+        // The sandbox's storage answers 400 to a request that carries an Authorization header.
+        const file = yield* Reports.download(report as Reports.ReportFile)
+        expect(yield* bytesOf(file.body)).toBe("a,b\r\n")
+      }).pipe(
+        Effect.provide(
+          onSandboxWith(
+            { keycloak },
+            OttuConfig.layer({ merchantId: "sandbox.ottu.test", auth, customerId: "cust-7" }),
+          ),
+        ),
+      )
+    },
+  )
+
   it.effect("lists added reports newest first, page by page, and downloads one", () =>
     Effect.gen(function* () {
       for (const n of [1, 2, 3, 4, 5]) {
