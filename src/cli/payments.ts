@@ -164,6 +164,7 @@ const trackingKey = Options.all({
 
 const operation = (
   name: "capture" | "refund" | "void" | "cancel" | "expire",
+  run: Operation.Run<Operation.CaptureOptions>,
   description: string,
 ) =>
   Command.make(
@@ -186,7 +187,7 @@ const operation = (
         if (name !== "capture" && name !== "refund" && Option.isSome(input.amount)) {
           return yield* Effect.fail(new Error(`${name} takes no --amount`))
         }
-        const result = yield* Operation[name]({ session_id: input.sessionId }, options)
+        const result = yield* run({ session_id: input.sessionId }, options)
         yield* emit(input.json, result, (r) =>
           fields([
             ["operation", name],
@@ -199,11 +200,11 @@ const operation = (
   ).pipe(Command.withDescription(description))
 
 const operations = [
-  operation("capture", "capture an authorized payment (all of it, or --amount)"),
-  operation("refund", "refund a paid payment (all of it, or --amount)"),
-  operation("void", "void an authorization"),
-  operation("cancel", "cancel a session not paid yet"),
-  operation("expire", "expire a session not paid yet"),
+  operation("capture", Operation.capture, "capture an authorized payment (all of it, or --amount)"),
+  operation("refund", Operation.refund, "refund a paid payment (all of it, or --amount)"),
+  operation("void", Operation.void, "void an authorization"),
+  operation("cancel", Operation.cancel, "cancel a session not paid yet"),
+  operation("expire", Operation.expire, "expire a session not paid yet"),
 ] as const
 
 const cardsList = Command.make(

@@ -113,6 +113,9 @@ const paymentStates = {
 
 type PaymentState = keyof typeof paymentStates
 
+/** The operations `trigger operation` runs. */
+const operations = { refund: Operation.refund, capture: Operation.capture, void: Operation.void }
+
 /**
  * A realistic event, as Ottu would send it: an embedded sandbox runs the flow (a checkout, the
  * payer's attempt, the operation) and logs the event its webhook would carry.
@@ -139,7 +142,7 @@ const sandboxEvent = (
     })
     yield* OttuSandbox.pay(session.session_id, payOptions)
     if (kind === "operation") {
-      yield* Operation[operation]({ session_id: session.session_id })
+      yield* operations[operation]({ session_id: session.session_id })
     }
     const events = yield* OttuSandbox.events
     const last = events.at(-1)
