@@ -11,12 +11,13 @@
  * library. Bundled, `npx ottu` needs nothing besides the package, and importing `effect-ottu`
  * never loads the CLI (no entry of `exports` reaches `dist/cli/`).
  *
- *   tsx .ci/buildCli.ts   (run by `npm run build`, after `tsc`)
+ *   tsx .ci/buildCli.ts [outfile]   (run by `npm run build`, after `tsc`)
  */
 import { chmodSync, statSync } from "node:fs"
 import { build } from "esbuild"
 
-const outfile = "dist/cli/main.js"
+/** `dist/cli/main.js`, or the path given (the tests bundle into a temporary directory). */
+const outfile = process.argv[2] ?? "dist/cli/main.js"
 
 await build({
   entryPoints: ["src/cli/main.ts"],
