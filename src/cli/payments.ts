@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto"
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Cards from "../Cards.ts"
@@ -158,7 +159,7 @@ const status = Command.make(
 const trackingKey = Options.all({
   trackingKey: optionalText("tracking-key", "run the operation once per key (safe to repeat)"),
   autoKey: Options.boolean("auto-key").pipe(
-    Options.withDescription("use a fresh tracking key, printed on stderr"),
+    Options.withDescription("use a fresh tracking key (printed; on stderr with --json)"),
   ),
 })
 
@@ -179,7 +180,10 @@ const operation = (
     (input) =>
       Effect.gen(function* () {
         const key = input.keys.autoKey ? Option.some(randomUUID()) : input.keys.trackingKey
-        if (input.keys.autoKey) yield* Effect.logInfo(`tracking key ${Option.getOrThrow(key)}`)
+        // With --json, stdout holds Ottu's answer only: a generated key goes to stderr.
+        if (input.keys.autoKey && input.json) {
+          yield* Console.error(`tracking key: ${Option.getOrThrow(key)}`)
+        }
         const options = {
           ...given("trackingKey", key),
           ...(name === "capture" || name === "refund" ? given("amount", input.amount) : {}),

@@ -100,6 +100,9 @@ const serve = Command.make(
       Options.withDescription("sign and deliver webhooks to each session's webhook_url"),
       Options.optional,
     ),
+    unthrottled: Options.boolean("no-inquiry-throttling").pipe(
+      Options.withDescription("answer every payment status query (Ottu throttles them)"),
+    ),
     merchant: Options.text("merchant-host").pipe(
       Options.withDescription("the host in the URLs the sandbox returns"),
       Options.optional,
@@ -108,6 +111,7 @@ const serve = Command.make(
   (given) =>
     Effect.gen(function* () {
       const options = {
+        inquiryThrottling: !given.unthrottled,
         ...Option.match(given.apiKey, { onNone: () => ({}), onSome: (apiKey) => ({ apiKey }) }),
         ...Option.match(given.merchant, { onNone: () => ({}), onSome: (host) => ({ host }) }),
       }
