@@ -8,7 +8,7 @@
  * | `POST /_sandbox/sessions/{session_id}/pay` | the payer's attempt; JSON body `{outcome?, pg_code?, save_card?, multiple_attempts?}`; answers the payment payload (400 `{detail}` when refused) |
  * | `GET /_sandbox/sessions/{session_id}` | the session as the sandbox holds it (404 when unknown) |
  * | `GET /_sandbox/events` | the webhook events logged, oldest first |
- * | `GET /_sandbox/deliveries` | the webhook deliveries finished (with `--webhook-key`) |
+ * | `GET /_sandbox/deliveries` | the webhook deliveries finished (with `--webhook-key`); with `?wait`, once none is under way |
  *
  * @module
  */
@@ -54,7 +54,13 @@ const appOf = (sandbox: OttuSandbox.Service) =>
     ),
     HttpRouter.get(
       `${controlPrefix}/deliveries`,
-      Effect.map(sandbox.deliveries, (deliveries) => HttpServerResponse.unsafeJson(deliveries)),
+      Effect.gen(function* () {
+        const { wait } = yield* HttpServerRequest.schemaSearchParams(
+          Schema.Struct({ wait: Schema.optional(Schema.String) }),
+        )
+        if (wait !== undefined) yield* sandbox.awaitDeliveries
+        return HttpServerResponse.unsafeJson(yield* sandbox.deliveries)
+      }).pipe(Effect.catchTag("ParseError", () => Effect.succeed(detail(400, "Bad query.")))),
     ),
     HttpRouter.get(
       `${controlPrefix}/sessions/:session_id`,
