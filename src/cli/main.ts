@@ -17,11 +17,12 @@ import { version } from "../internal/version.ts"
 import { Reported, reportFailure } from "./failure.ts"
 import { commands } from "./payments.ts"
 import { sandbox } from "./sandbox.ts"
+import { store } from "./store.ts"
 import { webhook } from "./webhook.ts"
 
 const ottu = Command.make("ottu").pipe(
   Command.withDescription("the Ottu payment gateway from the terminal (effect-ottu)"),
-  Command.withSubcommands([webhook, sandbox, ...commands]),
+  Command.withSubcommands([webhook, sandbox, ...commands, store]),
 )
 
 const cli = Command.run(ottu, { name: "ottu", version })
