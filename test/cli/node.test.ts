@@ -1,13 +1,17 @@
 /**
  * The `ottu` bin on Node: `.ci/buildCli.ts` bundles `src/cli/main.ts` as the release build does
  * (into a temporary directory here), and the bundle runs on Node 24: help and version, the
- * documentation vector, a served sandbox answering the CLI's own checkout create, Ctrl-C.
+ * documentation vector, a served sandbox answering the CLI's own checkout create, Ctrl-C, and
+ * the store's SQLite file read through the bundle's `node:sqlite` driver.
  */
 import { execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as CheckoutStore from "../../src/CheckoutStore.ts"
+import { answer, freshId } from "../support/store.ts"
 import { nodeOn, run, start } from "./process.ts"
 
 const directory = mkdtempSync(join(tmpdir(), "ottu-bin-"))
@@ -76,5 +80,16 @@ describe("the bundled ottu bin on Node", () => {
       expect(await server.stop()).toBe(130)
     }
     expect(server.output()).toMatch(/ottu sandbox stopped\n$/)
+  })
+
+  it("reads the store's SQLite file", async () => {
+    const db = join(directory, "ottu.sqlite")
+    const session = freshId()
+    await Effect.runPromise(
+      CheckoutStore.save(answer(session)).pipe(Effect.provide(CheckoutStore.layerSqlite(db))),
+    )
+    const ran = await run(node, ["store", "checkouts", "--db", db, session, "--json"])
+    expect(ran.code).toBe(0)
+    expect(JSON.parse(ran.stdout)).toMatchObject({ session_id: session, state: "created" })
   })
 })
