@@ -96,4 +96,17 @@ describe.each(sourceRuntimes)("ottu webhook on $name", (runtime) => {
     expect(ran.stdout).toContain("not verified: mismatch")
     expect(ran.stdout + ran.stderr).not.toContain("another-key")
   })
+
+  it("exits 2 on a usage error, with @effect/cli's message", async () => {
+    const ran = await run(runtime, [
+      "webhook",
+      "verify",
+      "--key",
+      key,
+      "--file",
+      join(directory, "none"),
+    ])
+    expect(ran.code).toBe(2)
+    expect(ran.stdout + ran.stderr).toContain("must exist")
+  })
 })
