@@ -83,7 +83,7 @@ export interface Started {
   readonly output: () => string
   /** Resolves once its stdout has a line matching `pattern`. */
   readonly printed: (pattern: RegExp) => Promise<string>
-  /** Sends SIGINT and resolves with the exit code once it has exited. */
+  /** Sends SIGINT and resolves with the exit code once it has exited (130 for SIGINT). */
   readonly stop: () => Promise<number | null>
 }
 
@@ -101,7 +101,13 @@ export const start = (
     let stdout = ""
     let stderr = ""
     const waiting: Array<{ pattern: RegExp; resolve: (line: string) => void }> = []
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))
+    // As a shell reports it: Deno's `node:child_process` gives a child's exit code 130 as the
+    // signal SIGINT that 130 stands for.
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code, signal) =>
+        resolve(code ?? (signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : null)),
+      ),
+    )
     const check = () => {
       for (const wait of [...waiting]) {
         const line = stdout.split("\n").find((candidate) => wait.pattern.test(candidate))
