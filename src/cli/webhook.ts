@@ -28,7 +28,7 @@ import * as WebhookReceiver from "../WebhookReceiver.ts"
 import { Reported } from "./failure.ts"
 import { readInput } from "./input.ts"
 import { emit, fields, json } from "./output.ts"
-import { port, serveUntilInterrupted } from "./serve.ts"
+import { host, port, serveUntilInterrupted } from "./serve.ts"
 
 /** `--key`: the webhook key (`OTTU_WEBHOOK_KEY` when not given). Never printed. */
 const key = Options.redacted("key").pipe(
@@ -229,7 +229,7 @@ const listen = Command.make(
   "listen",
   {
     port: port(8080),
-    host: Options.text("host").pipe(Options.withDefault("127.0.0.1")),
+    host,
     key,
     forwardTo: Options.text("forward-to").pipe(
       Options.withDescription("POST each verified body, unchanged, to this URL"),
