@@ -11,6 +11,8 @@
 # `npm:` specifiers, and is type-checked by `tsc --strict` (no skipLibCheck) with `nodenext` and
 # `bundler` resolution and by `deno check`; the newest project also type-checks `store.ts` (the
 # store and its SQL types). The lowest project's type checks fail if the store's types leak.
+# In both, the `ottu` bin runs through `npx` on the project's Node (help, the webhook signature of
+# the documentation's vector): it is a bundle, so it needs no package the project lacks.
 # Installs share the user's npm cache (`--prefer-offline`); Bun, Deno and tsc are the repo's own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +83,17 @@ node22=$work/lowest/node_modules/.bin/node
 node24=$work/newest/node_modules/.bin/node
 for name in lowest newest; do
   cd "$work/$name"
+  if [ -e node_modules/@effect/cli ]; then
+    echo "$name: @effect/cli was installed with the package" >&2
+    exit 1
+  fi
+  PATH="$work/$name/node_modules/.bin:$PATH" npx --no-install ottu --help | grep -q 'webhook' ||
+    { echo "$name: npx ottu --help lists no webhook command" >&2; exit 1; }
+  signature=$(echo '{"amount": "86.000", "currency_code": "KWD", "customer_first_name": "example-customer"}' |
+    PATH="$work/$name/node_modules/.bin:$PATH" npx --no-install ottu webhook sign --key pu9MpX3yPR)
+  [ "$signature" = 6143b8ad4bd283540721ab000f6de746e722231aaaa90bc38f639081d3ff9f67 ] ||
+    { echo "$name: npx ottu webhook sign printed $signature" >&2; exit 1; }
+  echo "$name: npx ottu (Node $(PATH="$work/$name/node_modules/.bin:$PATH" node --version)): help and webhook sign ok"
   echo "== $name (${SECONDS}s): $(npm ls --depth=0 effect-ottu effect @effect/platform \
     @effect/sql @effect/experimental @effect/sql-pg node | grep -o '[^ ]*@[0-9][^ ]*' | tr '\n' ' ')"
   ran "$name: Node $("$node22" --version)" "$node22" checkout.mjs

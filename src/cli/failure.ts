@@ -1,0 +1,55 @@
+/**
+ * How the `ottu` command ends when something fails: one line on stderr naming the SDK's typed
+ * error (its tag, the status and Ottu's detail, the fields Ottu refused), and a non-zero exit
+ * code. Bad flags are reported by `@effect/cli` itself, with the usage.
+ *
+ * @module
+ */
+import { isValidationError } from "@effect/cli/ValidationError"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
+
+/**
+ * A failure already printed: the command exits with `code` and prints nothing more. `webhook
+ * verify` uses it for a signature that does not verify.
+ */
+export class Reported extends Data.TaggedError("Reported")<{ readonly code: number }> {}
+
+/** Ottu's field errors (`OttuBadRequestError.errors`) or input issues, as `field: message`. */
+const details = (error: object): ReadonlyArray<string> => {
+  if ("errors" in error && Predicate.isRecord(error.errors)) {
+    return Object.entries(error.errors).map(
+      ([field, messages]) => `${field}: ${[messages].flat().join(" ")}`,
+    )
+  }
+  return []
+}
+
+/** The one line a failure prints: `error: <Tag>: <message> (<field: message>; …)`. */
+export const lineOf = (error: unknown): string => {
+  if (Predicate.isObject(error) && "_tag" in error && "message" in error) {
+    const more = details(error)
+    const message = String(error.message) || String(error._tag)
+    return `error: ${String(error._tag)}: ${message}${more.length > 0 ? ` (${more.join("; ")})` : ""}`
+  }
+  return `error: ${error instanceof Error ? error.message : String(error)}`
+}
+
+/**
+ * Prints the program's failure in one line and fails with {@link Reported}, so that the
+ * runtime exits non-zero without printing it again. A failure already reported, and a usage
+ * error `@effect/cli` printed with the help, are passed on as they are.
+ */
+export const reportFailure = <A, E, R>(
+  program: Effect.Effect<A, E, R>,
+): Effect.Effect<A, Reported, R> =>
+  Effect.catchAllCause(program, (cause) => {
+    if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+    const error = Cause.squash(cause)
+    if (error instanceof Reported) return Effect.fail(error)
+    if (isValidationError(error)) return Effect.fail(new Reported({ code: 2 }))
+    return Effect.zipRight(Console.error(lineOf(error)), Effect.fail(new Reported({ code: 1 })))
+  })
