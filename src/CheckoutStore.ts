@@ -476,6 +476,30 @@ export const events = (
   Effect.flatMap(CheckoutStore, (store) => store.events(sessionId))
 
 /**
+ * The most recently updated stored checkouts, newest first, at most `limit` of them (ties: the
+ * most recently created first, then by session id): what `ottu store checkouts` lists.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const recent = (options: {
+  readonly limit: number
+}): Effect.Effect<ReadonlyArray<StoredCheckout>, OttuStoreError, CheckoutStore> =>
+  Effect.flatMap(CheckoutStore, (store) => store.recent(options))
+
+/**
+ * The most recently received webhook events of every session, newest first, at most `limit` of
+ * them (ties: the most recently recorded first): what `ottu store events` lists.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const recentEvents = (options: {
+  readonly limit: number
+}): Effect.Effect<ReadonlyArray<StoredEvent>, OttuStoreError, CheckoutStore> =>
+  Effect.flatMap(CheckoutStore, (store) => store.recentEvents(options))
+
+/**
  * The card most recently saved on a checkout of this customer under this agreement (ottu-py
  * takes the first row it finds, which is the oldest).
  *

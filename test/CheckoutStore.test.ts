@@ -6,7 +6,18 @@
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, layer } from "@effect/vitest"
-import { Array as Arr, DateTime, Effect, Exit, Layer, Option, Random, Ref, TestClock } from "effect"
+import {
+  Array as Arr,
+  Clock,
+  DateTime,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Random,
+  Ref,
+  TestClock,
+} from "effect"
 import * as CheckoutStore from "../src/CheckoutStore.ts"
 import {
   AutoDebit,
@@ -494,6 +505,45 @@ for (const backend of backends) {
           const found = yield* CheckoutStore.findByOrderNo(orderNo)
           expect(Option.map(found, (c) => c.session_id)).toEqual(Option.some(b))
           expect(yield* CheckoutStore.findByOrderNo("no-such-order")).toEqual(Option.none())
+        }),
+      )
+
+      it.effect("lists the newest checkouts and events of every session first", () =>
+        Effect.gen(function* () {
+          // Ten years on: newer than whatever the suite's other tests stored in this store.
+          yield* TestClock.adjust("3650 days")
+          const start = yield* Clock.currentTimeMillis
+          const [a, b, c] = [freshId(), freshId(), freshId()]
+          yield* CheckoutStore.save(answer(a))
+          yield* TestClock.adjust("1 second")
+          yield* CheckoutStore.save(answer(b))
+          yield* TestClock.adjust("1 second")
+          yield* CheckoutStore.save(answer(c))
+          // In one instant: `a` is paid after `c` was created, and two events arrive.
+          expect((yield* CheckoutStore.record(paymentEvent(a))).outcome).toBe("applied")
+          expect((yield* CheckoutStore.record(operationEvent(c))).outcome).toBe("recorded")
+
+          const ids = (list: ReadonlyArray<{ readonly session_id: string }>) =>
+            list.map((item) => item.session_id)
+          // `a` and `c` were updated in the same instant: the one created later comes first.
+          expect(ids(yield* CheckoutStore.recent({ limit: 3 }))).toEqual([c, a, b])
+          expect(ids(yield* CheckoutStore.recent({ limit: 1 }))).toEqual([c])
+          expect(yield* CheckoutStore.recent({ limit: 0 })).toEqual([])
+          expect(yield* CheckoutStore.recent({ limit: -5 })).toEqual([])
+          const newest = yield* CheckoutStore.recent({ limit: 1.9 })
+          expect(newest[0]).toMatchObject({ session_id: c, state: "created", amount: "20.230" })
+
+          // Two events received in the same instant: the one recorded last comes first.
+          const events = yield* CheckoutStore.recentEvents({ limit: 2 })
+          expect(events.map((e) => [e.session_id, e.kind, e.outcome])).toEqual([
+            [c, "operation", "recorded"],
+            [a, "payment", "applied"],
+          ])
+          expect(DateTime.toEpochMillis(events[0]?.received_at ?? DateTime.unsafeMake(0))).toBe(
+            start + 2_000,
+          )
+          expect(ids(yield* CheckoutStore.recentEvents({ limit: 1 }))).toEqual([c])
+          expect(yield* CheckoutStore.recentEvents({ limit: 0 })).toEqual([])
         }),
       )
     })

@@ -43,6 +43,10 @@ const failingStore = (saves: Ref.Ref<number>) =>
       Effect.fail(new CheckoutStore.OttuStoreError({ operation: "record", reason: "down" })),
     events: () =>
       Effect.fail(new CheckoutStore.OttuStoreError({ operation: "events", reason: "down" })),
+    recent: () =>
+      Effect.fail(new CheckoutStore.OttuStoreError({ operation: "recent", reason: "down" })),
+    recentEvents: () =>
+      Effect.fail(new CheckoutStore.OttuStoreError({ operation: "recentEvents", reason: "down" })),
     latestToken: () =>
       Effect.fail(new CheckoutStore.OttuStoreError({ operation: "latestToken", reason: "down" })),
   })

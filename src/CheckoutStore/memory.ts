@@ -18,6 +18,7 @@ import {
   OttuStoreError,
   type Recorded,
   type RecordOptions,
+  rowLimit,
   type Service,
   type StoredCheckout,
   type StoredEvent,
@@ -27,9 +28,40 @@ import { decide, eventKey, eventPayload, factsOf, merge, type Trust } from "./re
 interface State {
   readonly checkouts: HashMap.HashMap<string, StoredCheckout>
   readonly events: HashMap.HashMap<string, ReadonlyArray<StoredEvent>>
+  /** Each event's place in the order of recording (as the SQL stores' row id), by key. */
+  readonly recorded: HashMap.HashMap<string, number>
 }
 
-const empty: State = { checkouts: HashMap.empty(), events: HashMap.empty() }
+const empty: State = {
+  checkouts: HashMap.empty(),
+  events: HashMap.empty(),
+  recorded: HashMap.empty(),
+}
+
+/** Newest first: `a` after `b` when `a` is older (a negative number when `a` comes first). */
+const newestFirst = (a: DateTime.Utc, b: DateTime.Utc): number =>
+  DateTime.toEpochMillis(b) - DateTime.toEpochMillis(a)
+
+/** The most recently updated checkouts, in the SQL stores' order. */
+const recentCheckouts = (state: State, limit: number): ReadonlyArray<StoredCheckout> =>
+  Array.from(HashMap.values(state.checkouts))
+    .sort(
+      (a, b) =>
+        newestFirst(a.updated_at, b.updated_at) ||
+        newestFirst(a.created_at, b.created_at) ||
+        (a.session_id < b.session_id ? 1 : a.session_id > b.session_id ? -1 : 0),
+    )
+    .slice(0, rowLimit(limit))
+
+/** The most recently received events of every session, in the SQL stores' order. */
+const recentEvents = (state: State, limit: number): ReadonlyArray<StoredEvent> => {
+  const place = (event: StoredEvent) =>
+    Option.getOrElse(HashMap.get(state.recorded, event.key), () => 0)
+  return Array.from(HashMap.values(state.events))
+    .flat()
+    .sort((a, b) => newestFirst(a.received_at, b.received_at) || place(b) - place(a))
+    .slice(0, rowLimit(limit))
+}
 
 const now = Effect.map(Clock.currentTimeMillis, DateTime.unsafeMake)
 
@@ -72,6 +104,9 @@ const apply = (
         ? recorded.map((event, index) => (index === previous ? stored : event))
         : [...recorded, stored],
     ),
+    recorded: HashMap.has(state.recorded, key)
+      ? state.recorded
+      : HashMap.set(state.recorded, key, HashMap.size(state.recorded)),
   }
   return [{ outcome, key, checkout, ...(reason === null ? {} : { reason }) }, next]
 }
@@ -152,6 +187,8 @@ export const make: Effect.Effect<Service> = Effect.gen(function* () {
       ),
     events: (sessionId) =>
       read((s) => Option.getOrElse(HashMap.get(s.events, sessionId), () => [])),
+    recent: ({ limit }) => read((s) => recentCheckouts(s, limit)),
+    recentEvents: ({ limit }) => read((s) => recentEvents(s, limit)),
     latestToken: ({ customer_id, agreement_id }) =>
       read((s) => {
         let found: StoredCheckout["token"] = null

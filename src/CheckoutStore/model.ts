@@ -148,6 +148,15 @@ export interface RecordOptions<E, R> {
 export type Answer = Readonly<{ session_id: string }> & Readonly<Record<string, unknown>>
 
 /**
+ * A listing's `limit` as a row count: a whole number from 0 (what is below, and `NaN`, counts as
+ * 0) to 2^31 - 1 (what is above counts as that).
+ *
+ * @internal
+ */
+export const rowLimit = (limit: number): number =>
+  Number.isNaN(limit) ? 0 : Math.min(2_147_483_647, Math.max(0, Math.floor(limit)))
+
+/**
  * The store's operations; failures of the database are `OttuStoreError`s.
  *
  * @since 0.1.0
@@ -173,6 +182,20 @@ export interface Service {
   ) => Effect.Effect<Recorded, OttuStoreError | E, R>
   /** The events recorded for a session, oldest first. */
   readonly events: (sessionId: string) => Effect.Effect<ReadonlyArray<StoredEvent>, OttuStoreError>
+  /**
+   * The most recently updated checkouts, newest first (ties: the most recently created first,
+   * then by session id), at most `limit` of them.
+   */
+  readonly recent: (options: {
+    readonly limit: number
+  }) => Effect.Effect<ReadonlyArray<StoredCheckout>, OttuStoreError>
+  /**
+   * The most recently received events of every session, newest first (ties: the most recently
+   * recorded first), at most `limit` of them.
+   */
+  readonly recentEvents: (options: {
+    readonly limit: number
+  }) => Effect.Effect<ReadonlyArray<StoredEvent>, OttuStoreError>
   /** The card most recently saved on a checkout of this customer under this agreement. */
   readonly latestToken: (query: {
     readonly customer_id: string
@@ -217,7 +240,18 @@ const StoreErrorBase: Schema.TaggedErrorClass<
     readonly _tag: Schema.tag<"OttuStoreError">
   } & {
     operation: Schema.Literal<
-      ["open", "migrate", "save", "get", "findByOrderNo", "record", "events", "latestToken"]
+      [
+        "open",
+        "migrate",
+        "save",
+        "get",
+        "findByOrderNo",
+        "record",
+        "events",
+        "latestToken",
+        "recent",
+        "recentEvents",
+      ]
     >
     reason: typeof Schema.String
     cause: Schema.optional<typeof Schema.Defect>
@@ -232,6 +266,8 @@ const StoreErrorBase: Schema.TaggedErrorClass<
     "record",
     "events",
     "latestToken",
+    "recent",
+    "recentEvents",
   ),
   reason: Schema.String,
   cause: Schema.optional(Schema.Defect),

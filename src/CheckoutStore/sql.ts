@@ -37,6 +37,7 @@ import {
   OttuStoreError,
   type Recorded,
   type RecordOptions,
+  rowLimit,
   type Service,
   type StoredCheckout,
   type StoredEvent,
@@ -433,6 +434,17 @@ export const make: Effect.Effect<Service, OttuStoreError, SqlClient.SqlClient> =
           Effect.flatMap(decodeEvents),
           Effect.map((rows) => rows.map(toEvent)),
           Effect.mapError(storeError("events")),
+        ),
+      recent: ({ limit }) =>
+        checkouts(sql`SELECT ${columns} FROM ottu_checkouts
+          ORDER BY updated_at DESC, created_at DESC, session_id DESC
+          LIMIT ${rowLimit(limit)}`).pipe(Effect.mapError(storeError("recent"))),
+      recentEvents: ({ limit }) =>
+        sql`SELECT ${sql.literal(eventRowColumns)} FROM ottu_webhook_events
+          ORDER BY received_at DESC, id DESC LIMIT ${rowLimit(limit)}`.pipe(
+          Effect.flatMap(decodeEvents),
+          Effect.map((rows) => rows.map(toEvent)),
+          Effect.mapError(storeError("recentEvents")),
         ),
       latestToken: ({ customer_id, agreement_id }) =>
         checkouts(sql`SELECT ${columns} FROM ottu_checkouts

@@ -1,7 +1,8 @@
 /**
  * `ottu store checkouts | events`: what the checkout store (`CheckoutStore`) kept, read from a
  * SQLite file (`--db`) or a PostgreSQL database (`--database-url`, or `DATABASE_URL`), through the
- * store's own operations.
+ * store's own operations: one checkout or one session's events, or the newest of all
+ * (`--limit N`, 20 by default).
  *
  * @module
  */
@@ -56,6 +57,56 @@ const storeOf = (given: {
 
 const iso = (time: DateTime.Utc): string => DateTime.formatIso(time)
 
+/** `--limit N`: how many of the newest a listing shows. */
+const limit = Options.integer("limit").pipe(
+  Options.withDescription("how many of the newest to list (without a session id)"),
+  Options.filterMap(
+    (n) => (n >= 1 ? Option.some(n) : Option.none()),
+    "--limit must be a whole number of at least 1",
+  ),
+  Options.withDefault(20),
+)
+
+/** A stored checkout as printed: its timestamps as ISO-8601 text. */
+const printable = (checkout: CheckoutStore.StoredCheckout) => ({
+  ...checkout,
+  created_at: iso(checkout.created_at),
+  updated_at: iso(checkout.updated_at),
+})
+
+/** A stored event as printed. */
+const printableEvent = (event: CheckoutStore.StoredEvent) => ({
+  ...event,
+  received_at: iso(event.received_at),
+})
+
+/** What an event says happened: the payment's state, or the operation. */
+const eventState = (event: { readonly payload: Readonly<Record<string, unknown>> }): string =>
+  String(event.payload.state ?? event.payload.operation ?? "")
+
+const amountOf = (c: { readonly amount: string | null; readonly currency_code: string | null }) =>
+  c.amount === null ? null : `${c.amount} ${c.currency_code ?? ""}`.trim()
+
+/** One checkout, by session id or order number. */
+const oneCheckout = (found: Option.Option<CheckoutStore.StoredCheckout>, asJson: boolean) =>
+  Option.match(found, {
+    onNone: () => Effect.fail(new Error("no such checkout in the store")),
+    onSome: (checkout) =>
+      emit(asJson, printable(checkout), (c) =>
+        fields([
+          ["session_id", c.session_id],
+          ["state", c.state],
+          ["amount", amountOf(c)],
+          ["order_no", c.order_no],
+          ["customer_id", c.customer_id],
+          ["agreement_id", c.agreement_id],
+          ["token", c.token?.token],
+          ["revision", c.revision],
+          ["updated_at", c.updated_at],
+        ]),
+      ),
+  })
+
 const checkouts = Command.make(
   "checkouts",
   {
@@ -65,65 +116,82 @@ const checkouts = Command.make(
       Options.withDescription("the latest checkout with this order number"),
       Options.optional,
     ),
+    limit,
     json,
   },
   (input) =>
-    Effect.gen(function* () {
-      const found = yield* Option.match(input.sessionId, {
-        onSome: CheckoutStore.get,
-        onNone: () =>
-          Option.match(input.orderNo, {
-            onSome: CheckoutStore.findByOrderNo,
-            onNone: () => Effect.fail(new Error("give a session_id or --order-no")),
-          }),
-      })
-      if (Option.isNone(found))
-        return yield* Effect.fail(new Error("no such checkout in the store"))
-      const checkout = found.value
-      yield* emit(
-        input.json,
-        { ...checkout, created_at: iso(checkout.created_at), updated_at: iso(checkout.updated_at) },
-        (c) =>
-          fields([
-            ["session_id", c.session_id],
-            ["state", c.state],
-            ["amount", c.amount === null ? null : `${c.amount} ${c.currency_code ?? ""}`.trim()],
-            ["order_no", c.order_no],
-            ["customer_id", c.customer_id],
-            ["agreement_id", c.agreement_id],
-            ["token", c.token?.token],
-            ["revision", c.revision],
-            ["updated_at", c.updated_at],
-          ]),
-      )
+    Option.match(input.sessionId, {
+      onSome: (id) => Effect.flatMap(CheckoutStore.get(id), (c) => oneCheckout(c, input.json)),
+      onNone: () =>
+        Option.match(input.orderNo, {
+          onSome: (orderNo) =>
+            Effect.flatMap(CheckoutStore.findByOrderNo(orderNo), (c) => oneCheckout(c, input.json)),
+          onNone: () =>
+            Effect.flatMap(CheckoutStore.recent({ limit: input.limit }), (list) =>
+              emit(input.json, list.map(printable), (rows) =>
+                rows.length === 0
+                  ? "no checkouts stored"
+                  : table(
+                      ["updated_at", "session_id", "state", "amount", "order_no", "customer_id"],
+                      rows.map((c) => [
+                        c.updated_at,
+                        c.session_id,
+                        c.state,
+                        amountOf(c),
+                        c.order_no,
+                        c.customer_id,
+                      ]),
+                    ),
+              ),
+            ),
+        }),
     }).pipe(Effect.provide(storeOf(input.database))),
-).pipe(Command.withDescription("show a stored checkout"))
+).pipe(
+  Command.withDescription(
+    "show a stored checkout (by session id or --order-no), or list the most recently updated",
+  ),
+)
 
 const events = Command.make(
   "events",
-  { database, sessionId: Args.text({ name: "session_id" }), json },
+  { database, sessionId: Args.text({ name: "session_id" }).pipe(Args.optional), limit, json },
   (input) =>
-    Effect.gen(function* () {
-      const stored = yield* CheckoutStore.events(input.sessionId)
-      yield* emit(
-        input.json,
-        stored.map((event) => ({ ...event, received_at: iso(event.received_at) })),
-        (list) =>
-          list.length === 0
-            ? "no events stored for this session"
-            : table(
-                ["received_at", "kind", "outcome", "state", "reason"],
-                list.map((e) => [
-                  e.received_at,
-                  e.kind,
-                  e.outcome,
-                  String(e.payload.state ?? e.payload.operation ?? ""),
-                  e.reason,
-                ]),
-              ),
-      )
+    Option.match(input.sessionId, {
+      onSome: (id) =>
+        Effect.flatMap(CheckoutStore.events(id), (stored) =>
+          emit(input.json, stored.map(printableEvent), (list) =>
+            list.length === 0
+              ? "no events stored for this session"
+              : table(
+                  ["received_at", "kind", "outcome", "state", "reason"],
+                  list.map((e) => [e.received_at, e.kind, e.outcome, eventState(e), e.reason]),
+                ),
+          ),
+        ),
+      onNone: () =>
+        Effect.flatMap(CheckoutStore.recentEvents({ limit: input.limit }), (stored) =>
+          emit(input.json, stored.map(printableEvent), (list) =>
+            list.length === 0
+              ? "no events stored"
+              : table(
+                  ["received_at", "session_id", "kind", "outcome", "state", "reason"],
+                  list.map((e) => [
+                    e.received_at,
+                    e.session_id,
+                    e.kind,
+                    e.outcome,
+                    eventState(e),
+                    e.reason,
+                  ]),
+                ),
+          ),
+        ),
     }).pipe(Effect.provide(storeOf(input.database))),
-).pipe(Command.withDescription("list the webhook events stored for a session, oldest first"))
+).pipe(
+  Command.withDescription(
+    "list a session's webhook events, oldest first, or the most recently received of all, newest first",
+  ),
+)
 
 /** `ottu store …`. */
 export const store = Command.make("store").pipe(

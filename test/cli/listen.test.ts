@@ -4,12 +4,12 @@
  * with its reason, and a served sandbox with a webhook key delivers a payment's webhook to the
  * listener.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { run, type Started, sourceRuntimes, start } from "./process.ts"
+import { afterAll, beforeAll, expect, it } from "@effect/vitest"
+import { describeProcesses, run, type Started, sourceRuntimes, start } from "./process.ts"
 
 const key = "cli-listen-key"
 
-describe.each(sourceRuntimes)("ottu webhook trigger and listen on $name", (runtime) => {
+describeProcesses.each(sourceRuntimes)("ottu webhook trigger and listen on $name", (runtime) => {
   let target: Started
   let listener: Started
   beforeAll(async () => {
@@ -102,7 +102,7 @@ describe.each(sourceRuntimes)("ottu webhook trigger and listen on $name", (runti
   })
 })
 
-describe.each(sourceRuntimes)("ottu sandbox serve --webhook-key on $name", (runtime) => {
+describeProcesses.each(sourceRuntimes)("ottu sandbox serve --webhook-key on $name", (runtime) => {
   it("delivers a payment's webhook to ottu webhook listen", async () => {
     const listener = await start(runtime, ["webhook", "listen", "--port", "0", "--key", key])
     const sandbox = await start(runtime, ["sandbox", "serve", "--port", "0", "--webhook-key", key])

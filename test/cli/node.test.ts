@@ -8,22 +8,25 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { afterAll, beforeAll, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as CheckoutStore from "../../src/CheckoutStore.ts"
 import { answer, freshId } from "../support/store.ts"
-import { nodeOn, run, start } from "./process.ts"
+import { describeProcesses, nodeOn, type Runtime, run, start } from "./process.ts"
 
-const directory = mkdtempSync(join(tmpdir(), "ottu-bin-"))
-const bundle = join(directory, "main.js")
-const node = nodeOn(bundle)
+let directory = ""
+let bundle = ""
+let node: Runtime
 
-beforeAll(() => {
-  execFileSync(resolve("node_modules/.bin/tsx"), [".ci/buildCli.ts", bundle], { stdio: "pipe" })
-}, 120_000)
-afterAll(() => rmSync(directory, { recursive: true, force: true }))
+describeProcesses("the bundled ottu bin on Node", () => {
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), "ottu-bin-"))
+    bundle = join(directory, "main.js")
+    node = nodeOn(bundle)
+    execFileSync(resolve("node_modules/.bin/tsx"), [".ci/buildCli.ts", bundle], { stdio: "pipe" })
+  }, 120_000)
+  afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
-describe("the bundled ottu bin on Node", () => {
   it("starts with a node shebang", () => {
     expect(readFileSync(bundle, "utf8").split("\n", 1)[0]).toBe("#!/usr/bin/env node")
   })

@@ -8,9 +8,27 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { resolve } from "node:path"
+import { describe } from "@effect/vitest"
 
 const bin = resolve("node_modules/.bin")
 const main = resolve("src/cli/main.ts")
+
+/**
+ * Whether the test runner is Node's. The runtimes under test are the child processes these
+ * files spawn (Deno and Bun on the sources, Node on the bundle), whatever runs the test files;
+ * under the Bun and Deno runners (`npm run check` runs the whole suite three times) the same
+ * processes would only run again.
+ */
+export const nodeRunner: boolean =
+  process.versions.bun === undefined &&
+  process.versions.deno === undefined &&
+  !("Deno" in globalThis)
+
+/**
+ * `describe` for the files that spawn the `ottu` command: run by the Node runner only (see
+ * {@link nodeRunner}), reported as skipped by the others.
+ */
+export const describeProcesses: typeof describe = describe.skipIf(!nodeRunner) as typeof describe
 
 /** How to start the command on a runtime. */
 export interface Runtime {

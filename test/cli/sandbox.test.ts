@@ -5,13 +5,13 @@
  * payment methods, status; typed errors in one line with a non-zero exit; input refused before
  * anything is sent; Ctrl-C stops it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { run, type Started, sourceRuntimes, start } from "./process.ts"
+import { afterAll, beforeAll, expect, it } from "@effect/vitest"
+import { describeProcesses, run, type Started, sourceRuntimes, start } from "./process.ts"
 
 const apiKey = "cli-sandbox-key"
 const created = /^POST \/b\/checkout\/v1\/pymt-txn\/ -> /
 
-describe.each(sourceRuntimes)("ottu sandbox serve on $name", (runtime) => {
+describeProcesses.each(sourceRuntimes)("ottu sandbox serve on $name", (runtime) => {
   let server: Started
   beforeAll(async () => {
     server = await start(runtime, ["sandbox", "serve", "--port", "0", "--api-key", apiKey])
@@ -191,39 +191,42 @@ describe.each(sourceRuntimes)("ottu sandbox serve on $name", (runtime) => {
   })
 })
 
-describe.each(sourceRuntimes)("ottu sandbox serve --no-inquiry-throttling on $name", (runtime) => {
-  it("answers status queries at once, and stops cleanly on SIGINT", async () => {
-    const server = await start(runtime, [
-      "sandbox",
-      "serve",
-      "--port",
-      "0",
-      "--no-inquiry-throttling",
-    ])
-    const env = { OTTU_BASE_URL: server.url, OTTU_API_KEY: "any" }
-    const created = await run(
-      runtime,
-      [
-        "checkout",
-        "create",
-        "--amount",
-        "3.000",
-        "--currency-code",
-        "KWD",
-        "--pg-codes",
-        "knet",
-        "--order-no",
-        "by-order",
-        "--json",
-      ],
-      { env },
-    )
-    const id = JSON.parse(created.stdout).session_id
-    await fetch(`${server.url}/_sandbox/sessions/${id}/pay`, { method: "POST" })
-    const status = await run(runtime, ["status", "--order-no", "by-order"], { env })
-    expect(status.code).toBe(0)
-    expect(status.stdout).toContain(`session_id: ${id}\norder_no:   by-order\nstate:      paid`)
-    expect(await server.stop()).toBe(130)
-    expect(server.output()).toMatch(/ottu sandbox stopped\n$/)
-  })
-})
+describeProcesses.each(sourceRuntimes)(
+  "ottu sandbox serve --no-inquiry-throttling on $name",
+  (runtime) => {
+    it("answers status queries at once, and stops cleanly on SIGINT", async () => {
+      const server = await start(runtime, [
+        "sandbox",
+        "serve",
+        "--port",
+        "0",
+        "--no-inquiry-throttling",
+      ])
+      const env = { OTTU_BASE_URL: server.url, OTTU_API_KEY: "any" }
+      const created = await run(
+        runtime,
+        [
+          "checkout",
+          "create",
+          "--amount",
+          "3.000",
+          "--currency-code",
+          "KWD",
+          "--pg-codes",
+          "knet",
+          "--order-no",
+          "by-order",
+          "--json",
+        ],
+        { env },
+      )
+      const id = JSON.parse(created.stdout).session_id
+      await fetch(`${server.url}/_sandbox/sessions/${id}/pay`, { method: "POST" })
+      const status = await run(runtime, ["status", "--order-no", "by-order"], { env })
+      expect(status.code).toBe(0)
+      expect(status.stdout).toContain(`session_id: ${id}\norder_no:   by-order\nstate:      paid`)
+      expect(await server.stop()).toBe(130)
+      expect(server.output()).toMatch(/ottu sandbox stopped\n$/)
+    })
+  },
+)

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "@effect/vitest"
+import { afterAll, beforeAll, expect, it } from "@effect/vitest"
 import { Webhook } from "../../src/index.ts"
-import { run, sourceRuntimes } from "./process.ts"
+import { describeProcesses, run, sourceRuntimes } from "./process.ts"
 
 const vector = { amount: "86.000", currency_code: "KWD", customer_first_name: "example-customer" }
 const vectorSignature = "6143b8ad4bd283540721ab000f6de746e722231aaaa90bc38f639081d3ff9f67"
@@ -26,10 +26,13 @@ const payment = {
 }
 const signed = { ...payment, signature: Webhook.signatureOf(payment, key) }
 
-const directory = mkdtempSync(join(tmpdir(), "ottu-cli-"))
+let directory = ""
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), "ottu-cli-"))
+})
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
-describe.each(sourceRuntimes)("ottu webhook on $name", (runtime) => {
+describeProcesses.each(sourceRuntimes)("ottu webhook on $name", (runtime) => {
   it("sign reproduces the documentation's vector", async () => {
     const ran = await run(runtime, ["webhook", "sign", "--key", "pu9MpX3yPR"], {
       stdin: JSON.stringify(vector),
