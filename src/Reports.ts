@@ -241,11 +241,20 @@ export interface Download {
   readonly body: Stream.Stream<Uint8Array, OttuTransportError>
 }
 
-/** The download token of a report file, taken from its `download_action` URL. */
-const tokenOfReport = (report: ReportFile): string | undefined => {
+/**
+ * The download token of a report file, taken from its `download_action` URL (what
+ * {@link download} takes, and what `ottu reports list` shows); none when the URL is not Ottu's
+ * download route. Tokens are short-lived: see {@link download}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const downloadToken = (report: ReportFile): Option.Option<string> => {
   const action = report.download_action
   const url = typeof action === "string" ? action : action.url
-  return /\/b\/api\/v1\/reports\/files\/([^/]+)\/download\/?$/.exec(url.split("?")[0] ?? "")?.[1]
+  return Option.fromNullable(
+    /\/b\/api\/v1\/reports\/files\/([^/]+)\/download\/?$/.exec(url.split("?")[0] ?? "")?.[1],
+  )
 }
 
 /** The file name of a `Content-Disposition` header (`filename*` first), if it names one. */
@@ -304,7 +313,7 @@ export const download = (
     const where = { method: "GET", path: downloadRoute } as const
     const token = yield* validate(
       PathId,
-      typeof report === "string" ? report : (tokenOfReport(report) ?? ""),
+      typeof report === "string" ? report : Option.getOrElse(downloadToken(report), () => ""),
       where,
     )
     const answer = yield* executeStream({

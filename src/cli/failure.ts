@@ -18,22 +18,14 @@ import * as Predicate from "effect/Predicate"
  */
 export class Reported extends Data.TaggedError("Reported")<{ readonly code: number }> {}
 
-/** Ottu's field errors (`OttuBadRequestError.errors`) or input issues, as `field: message`. */
-const details = (error: object): ReadonlyArray<string> => {
-  if ("errors" in error && Predicate.isRecord(error.errors)) {
-    return Object.entries(error.errors).map(
-      ([field, messages]) => `${field}: ${[messages].flat().join(" ")}`,
-    )
-  }
-  return []
-}
-
-/** The one line a failure prints: `error: <Tag>: <message> (<field: message>; …)`. */
+/**
+ * The one line a failure prints: `error: <Tag>: <message>`. The SDK's messages already carry the
+ * status, Ottu's detail and the fields Ottu refused (`OttuBadRequestError`) or the input issues
+ * (`OttuInvalidInputError`).
+ */
 export const lineOf = (error: unknown): string => {
   if (Predicate.isObject(error) && "_tag" in error && "message" in error) {
-    const more = details(error)
-    const message = String(error.message) || String(error._tag)
-    return `error: ${String(error._tag)}: ${message}${more.length > 0 ? ` (${more.join("; ")})` : ""}`
+    return `error: ${String(error._tag)}: ${String(error.message) || String(error._tag)}`
   }
   return `error: ${error instanceof Error ? error.message : String(error)}`
 }

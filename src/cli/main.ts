@@ -15,14 +15,29 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { version } from "../internal/version.ts"
 import { Reported, reportFailure } from "./failure.ts"
+import { invoice } from "./invoice.ts"
+import { notify } from "./notify.ts"
 import { commands } from "./payments.ts"
+import { raw } from "./raw.ts"
+import { reports } from "./reports.ts"
 import { sandbox } from "./sandbox.ts"
 import { store } from "./store.ts"
+import { wallet } from "./wallet.ts"
 import { webhook } from "./webhook.ts"
 
 const ottu = Command.make("ottu").pipe(
   Command.withDescription("the Ottu payment gateway from the terminal (effect-ottu)"),
-  Command.withSubcommands([webhook, sandbox, ...commands, store]),
+  Command.withSubcommands([
+    webhook,
+    sandbox,
+    ...commands,
+    invoice,
+    notify,
+    reports,
+    wallet,
+    raw,
+    store,
+  ]),
 )
 
 const cli = Command.run(ottu, { name: "ottu", version })

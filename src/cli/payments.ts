@@ -19,17 +19,8 @@ import * as Inquiry from "../Inquiry.ts"
 import * as Operation from "../Operation.ts"
 import * as PaymentMethods from "../PaymentMethods.ts"
 import * as Connection from "./connection.ts"
+import { commaList, given, optionalText } from "./options.ts"
 import { emit, fields, json, table } from "./output.ts"
-
-/** An optional text flag, as `{name: value}` when given (for the SDK's optional fields). */
-const given = <K extends string>(name: K, value: Option.Option<string>) =>
-  Option.match(value, {
-    onNone: () => ({}),
-    onSome: (v) => ({ [name]: v }) as { [P in K]: string },
-  })
-
-const optionalText = (name: string, description: string) =>
-  Options.text(name).pipe(Options.withDescription(description), Options.optional)
 
 const sessionId = Args.text({ name: "session_id" })
 
@@ -67,10 +58,7 @@ const create = Command.make(
       type: input.type,
       amount: input.amount,
       currency_code: input.currency,
-      pg_codes: input.pgCodes
-        .split(",")
-        .map((code) => code.trim())
-        .filter((code) => code !== ""),
+      pg_codes: commaList(input.pgCodes),
       ...given("customer_id", input.customerId),
       ...given("order_no", input.orderNo),
       ...given("webhook_url", input.webhookUrl),

@@ -9,6 +9,9 @@
  * | `GET /_sandbox/sessions/{session_id}` | the session as the sandbox holds it (404 when unknown) |
  * | `GET /_sandbox/events` | the webhook events logged, oldest first |
  * | `GET /_sandbox/deliveries` | the webhook deliveries finished (with `--webhook-key`); with `?wait`, once none is under way |
+ * | `GET /_sandbox/notifications` | the notifications the sandbox sent (it logs them and sends nothing), oldest first |
+ * | `POST /_sandbox/reports` | adds a finished report file; JSON body `{report_name?, interval?, source?, file_format?, content?, records_amount?}`; answers 201 `{encrypted_id}` |
+ * | `POST /_sandbox/wallet/operations` | makes a wallet operation; JSON body `{customer_id, currency, amount, operation_type?, direction?, session_id?, pg_code?}`; answers 201 `{id}` (400 `{detail}` when refused) |
  *
  * @module
  */
@@ -17,11 +20,13 @@ import * as Options from "@effect/cli/Options"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as OttuSandbox from "../OttuSandbox.ts"
 import { host, port, serveUntilInterrupted } from "./serve.ts"
@@ -39,7 +44,50 @@ const PayBody = Schema.Struct({
   multiple_attempts: Schema.optionalWith(Schema.Boolean, { exact: true }),
 })
 
-const decodePayBody = Schema.decodeUnknown(Schema.parseJson(PayBody))
+const optional = <S extends Schema.Schema.Any>(schema: S) =>
+  Schema.optionalWith(schema, { exact: true })
+
+/** The body of the reports control route (`OttuSandbox.addReport`'s options; text content). */
+const ReportBody = Schema.Struct({
+  report_name: optional(Schema.String),
+  interval: optional(Schema.Literal("daily", "weekly", "monthly", "yearly")),
+  source: optional(Schema.Literal("auto", "manual")),
+  file_format: optional(Schema.Literal("csv", "xlsx")),
+  content: optional(Schema.String),
+  records_amount: optional(Schema.NonNegativeInt),
+})
+
+/** The body of the wallet control route (`OttuSandbox.walletOperation`'s options). */
+const WalletOperationBody = Schema.Struct({
+  customer_id: Schema.String,
+  currency: Schema.String,
+  amount: Schema.String,
+  operation_type: optional(Schema.Literal("refund", "adjustment", "deduction", "reservation")),
+  direction: optional(Schema.Literal("credit", "debit")),
+  session_id: optional(Schema.String),
+  pg_code: optional(Schema.String),
+})
+
+/** The request's JSON body, decoded with `schema` (an empty body is `{}`). */
+const bodyOf = <A, I>(schema: Schema.Schema<A, I>) =>
+  Effect.flatMap(
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => request.text),
+    (text) => Schema.decodeUnknown(Schema.parseJson(schema))(text.trim() === "" ? "{}" : text),
+  )
+
+/** A control route whose refusals (a bad body, a refused control) answer 400 `{detail}`. */
+const refusing = <R>(
+  route: Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    ParseResult.ParseError | HttpServerError.RequestError | OttuSandbox.SandboxControlError,
+    R
+  >,
+) =>
+  Effect.catchAll(route, (error) =>
+    Effect.succeed(
+      detail(400, error._tag === "RequestError" ? "The body could not be read." : error.message),
+    ),
+  )
 
 const detail = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ detail: message }, { status })
@@ -77,18 +125,28 @@ const appOf = (sandbox: OttuSandbox.Service) =>
       `${controlPrefix}/sessions/:session_id/pay`,
       Effect.gen(function* () {
         const { session_id } = yield* HttpRouter.params
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const text = yield* request.text
-        const options = yield* decodePayBody(text.trim() === "" ? "{}" : text)
+        const options = yield* bodyOf(PayBody)
         const payload = yield* sandbox.pay(session_id ?? "", options)
         return HttpServerResponse.unsafeJson(payload)
-      }).pipe(
-        Effect.catchTags({
-          ParseError: (error) => Effect.succeed(detail(400, error.message)),
-          SandboxControlError: (error) => Effect.succeed(detail(400, error.message)),
-          RequestError: () => Effect.succeed(detail(400, "The body could not be read.")),
-        }),
-      ),
+      }).pipe(refusing),
+    ),
+    HttpRouter.get(
+      `${controlPrefix}/notifications`,
+      Effect.map(sandbox.notifications, (sent) => HttpServerResponse.unsafeJson(sent)),
+    ),
+    HttpRouter.post(
+      `${controlPrefix}/reports`,
+      Effect.gen(function* () {
+        const encrypted_id = yield* sandbox.addReport(yield* bodyOf(ReportBody))
+        return HttpServerResponse.unsafeJson({ encrypted_id }, { status: 201 })
+      }).pipe(refusing),
+    ),
+    HttpRouter.post(
+      `${controlPrefix}/wallet/operations`,
+      Effect.gen(function* () {
+        const id = yield* sandbox.walletOperation(yield* bodyOf(WalletOperationBody))
+        return HttpServerResponse.unsafeJson({ id }, { status: 201 })
+      }).pipe(refusing),
     ),
     HttpRouter.all("*", HttpApp.fromWebHandler(sandbox.handler)),
   )
