@@ -42,6 +42,12 @@ describeProcesses("the bundled ottu bin on Node", () => {
       "payment-methods",
       "refund",
       "cards",
+      "invoice",
+      "notify",
+      "reports",
+      "wallet",
+      "raw",
+      "store",
     ]) {
       expect(help.stdout).toContain(command)
     }
