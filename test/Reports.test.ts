@@ -112,6 +112,16 @@ describe("Reports.list", () => {
     }),
   )
 
+  it("downloadToken reads the token of a download_action, object or string, and nothing else", () => {
+    const report = reportBody(0) as unknown as Reports.ReportFile
+    expect(Reports.downloadToken(report)).toEqual(Option.some(token))
+    const url = `https://x.test/b/api/v1/reports/files/${token}/download/?expires=1`
+    expect(Reports.downloadToken({ ...report, download_action: url })).toEqual(Option.some(token))
+    expect(Reports.downloadToken({ ...report, download_action: "https://x.test/a/" })).toEqual(
+      Option.none(),
+    )
+  })
+
   it.effect("refuses bad filters and sends nothing", () =>
     Effect.gen(function* () {
       for (const params of [
