@@ -42,6 +42,8 @@ export interface FaultServer {
   /** Faults for the next requests, in order; once used up, `fallback` answers. */
   readonly plan: (...faults: ReadonlyArray<Fault>) => void
   readonly received: () => ReadonlyArray<Received>
+  /** How many connections the server has accepted in all. */
+  readonly connections: () => number
   readonly reset: () => void
   /** Completes once the server has received `count` requests in all (at once if it has). */
   readonly awaitReceived: (count: number) => Effect.Effect<void>
@@ -115,6 +117,7 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
       const planned: Array<Fault> = []
       const log: Array<Received> = []
       const sockets = new Set<Socket>()
+      let accepted = 0
       /** Checks of the waiting effects, run after every request received and connection closed. */
       const waiting = new Set<() => void>()
       const changed = () => {
@@ -152,6 +155,7 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
         })
       })
       server.on("connection", (socket) => {
+        accepted++
         sockets.add(socket)
         socket.on("close", () => {
           sockets.delete(socket)
@@ -166,6 +170,7 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
               planned.push(...faults)
             },
             received: () => [...log],
+            connections: () => accepted,
             reset: () => {
               planned.length = 0
               log.length = 0
