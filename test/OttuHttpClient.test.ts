@@ -66,6 +66,25 @@ describe("the SDK over OttuHttpClient, against the served sandbox", () => {
     }).pipe(Effect.provide(lean(served().url))),
   )
 
+  it.effect("works with another idle timeout for Deno's pool", () =>
+    Effect.gen(function* () {
+      const created = yield* Checkout.create({
+        type: "e_commerce",
+        amount: "5.000",
+        currency_code: "KWD",
+        pg_codes: ["knet"],
+      })
+      expect((yield* Checkout.retrieve(created.session_id)).amount).toBe("5.000")
+    }).pipe(
+      Effect.provide(
+        Layer.merge(
+          config(served().url),
+          OttuHttpClient.layerWith({ idleTimeout: Duration.seconds(1) }),
+        ),
+      ),
+    ),
+  )
+
   it.effect("refuses a wrong key with an OttuUnauthorizedError", () =>
     Effect.gen(function* () {
       const exit = yield* Effect.exit(Checkout.retrieve("0".repeat(40)))
