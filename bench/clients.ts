@@ -1,6 +1,6 @@
 /**
- * The three ways the latency benchmark creates a checkout on the stand-in, each built once and
- * then called per request, as a server would:
+ * The clients the latency benchmark compares, one entry each, built once and then called per
+ * request, as a server would:
  *
  * - `fetch`: the runtime's own `fetch` with the SDK's headers and body, then `response.json()`:
  *   the floor.
@@ -8,6 +8,8 @@
  *   `JSON.parse`), run by a `ManagedRuntime`: the cost of Effect and of the transport seam the
  *   SDK is built on, without the SDK.
  * - `sdk`: `Checkout.create` on `FetchHttpClient`, run by a `ManagedRuntime`.
+ * - `stripe`: a peer, stripe-node's `checkout.sessions.create` (its own transport: `node:http`
+ *   on Node, `fetch` on Bun and Deno, a fake key, no retries), pointed at the stand-in.
  *
  * @module
  */
@@ -19,29 +21,31 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
+import Stripe from "stripe"
 import * as Checkout from "../src/Checkout.ts"
-import { version } from "../src/internal/version.ts"
 import * as OttuAuth from "../src/OttuAuth.ts"
 import * as OttuConfig from "../src/OttuConfig.ts"
-import { checkoutPath, params } from "./fixture.ts"
-
-/** The clients the benchmark compares. */
-export const clientNames = ["fetch", "platform", "sdk"] as const
-
-/** One of {@link clientNames}. */
-export type ClientName = (typeof clientNames)[number]
+import {
+  apiKey,
+  checkoutPath,
+  headers,
+  params,
+  session,
+  stripeParams,
+  stripeSession,
+} from "./fixture.ts"
 
 /** Creates one checkout and resolves to its session id. */
 export type Send = () => Promise<string>
 
-const apiKey = "sk_bench_Zm9vYmFyYmF6"
-
-/** The headers the SDK sends with a JSON body. */
-const headers = {
-  accept: "application/json",
-  authorization: `Api-Key ${apiKey}`,
-  "content-type": "application/json",
-  "user-agent": `effect-ottu/${version}`,
+/** One client of the benchmark. */
+export interface Client {
+  /** Its name in the report. */
+  readonly label: string
+  /** The session id every call resolves to (checked before measuring). */
+  readonly sessionId: string
+  /** Builds the client for the stand-in at `baseUrl`. */
+  readonly make: (baseUrl: string) => Send
 }
 
 const sessionIdOf = (body: unknown): string => (body as { session_id: string }).session_id
@@ -75,28 +79,47 @@ const platformClient = (baseUrl: string): Send => {
   return () => runtime.runPromise(create)
 }
 
-const sdkClient = (baseUrl: string): Send => {
-  const runtime = ManagedRuntime.make(
-    Layer.merge(
-      OttuConfig.layer({
-        merchantId: "bench.ottu.test",
-        auth: OttuAuth.apiKey(Redacted.make(apiKey)),
-        baseUrl,
-      }),
-      FetchHttpClient.layer,
-    ),
-  )
-  return () => runtime.runPromise(Checkout.create(params)).then((created) => created.session_id)
+/** `Checkout.create`, on the `HttpClient` that `transport` provides. */
+const sdkClient =
+  (transport: Layer.Layer<HttpClient.HttpClient>) =>
+  (baseUrl: string): Send => {
+    const runtime = ManagedRuntime.make(
+      Layer.merge(
+        OttuConfig.layer({
+          merchantId: "bench.ottu.test",
+          auth: OttuAuth.apiKey(Redacted.make(apiKey)),
+          baseUrl,
+        }),
+        transport,
+      ),
+    )
+    return () => runtime.runPromise(Checkout.create(params)).then((created) => created.session_id)
+  }
+
+const stripeClient = (baseUrl: string): Send => {
+  const url = new URL(baseUrl)
+  const stripe = new Stripe("sk_test_bench_Zm9vYmFyYmF6", {
+    host: url.hostname,
+    port: url.port,
+    protocol: url.protocol === "https:" ? "https" : "http",
+    maxNetworkRetries: 0,
+    telemetry: false,
+  })
+  return () => stripe.checkout.sessions.create(stripeParams).then((created) => created.id)
 }
 
-/** The client called `name`, talking to the stand-in at `baseUrl`. */
-export const makeClient = (name: ClientName, baseUrl: string): Send => {
-  switch (name) {
-    case "fetch":
-      return fetchClient(baseUrl)
-    case "platform":
-      return platformClient(baseUrl)
-    case "sdk":
-      return sdkClient(baseUrl)
-  }
-}
+const ottu = { sessionId: session.session_id }
+
+/** Every client, by name. */
+export const clients = {
+  fetch: { ...ottu, label: "fetch", make: fetchClient },
+  platform: { ...ottu, label: "platform", make: platformClient },
+  sdk: { ...ottu, label: "SDK", make: sdkClient(FetchHttpClient.layer) },
+  stripe: { sessionId: stripeSession.id, label: "stripe-node", make: stripeClient },
+} satisfies Record<string, Client>
+
+/** One of {@link clients}. */
+export type ClientName = keyof typeof clients
+
+/** The names of {@link clients}, in the report's order. */
+export const clientNames: ReadonlyArray<ClientName> = Object.keys(clients) as Array<ClientName>
