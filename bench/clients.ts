@@ -4,6 +4,8 @@
  *
  * - `fetch`: the runtime's own `fetch` with the SDK's headers and body, then `response.json()`:
  *   the floor.
+ * - `fresh`: the same on a new connection per call (over HTTPS, a TLS handshake per call), as the
+ *   SDK does on Deno for calls that must never be re-sent: the floor of that rule.
  * - `platform`: @effect/platform's `FetchHttpClient` alone (request, `execute`, body text,
  *   `JSON.parse`), run by a `ManagedRuntime`: the cost of Effect and of the transport seam the
  *   SDK is built on, without the SDK.
@@ -50,15 +52,58 @@ export interface Client {
 
 const sessionIdOf = (body: unknown): string => (body as { session_id: string }).session_id
 
-const fetchClient = (baseUrl: string): Send => {
-  const url = baseUrl + checkoutPath
-  return async () => {
-    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(params) })
-    const body = await response.json()
-    if (response.status !== 201) throw new Error(`unexpected status ${response.status}`)
-    return sessionIdOf(body)
-  }
+/** How a `fetch` client reaches the stand-in: extra request options, and their clean-up. */
+interface Connection {
+  readonly open: () => RequestInit
+  readonly close: (init: RequestInit) => void
 }
+
+/** The runtime's `fetch` with the SDK's headers and body, over `connection`. */
+const fetchClient =
+  (connection: Connection) =>
+  (baseUrl: string): Send => {
+    const url = baseUrl + checkoutPath
+    return async () => {
+      const init = connection.open()
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(params),
+          ...init,
+        })
+        const body = await response.json()
+        if (response.status !== 201) throw new Error(`unexpected status ${response.status}`)
+        return sessionIdOf(body)
+      } finally {
+        connection.close(init)
+      }
+    }
+  }
+
+/** The runtime's connection pool. */
+const pooled: Connection = { open: () => ({}), close: () => {} }
+
+interface DenoHttpClient {
+  close(): void
+}
+interface DenoLike {
+  readonly createHttpClient: (options: { readonly poolMaxIdlePerHost: number }) => DenoHttpClient
+}
+const deno = (globalThis as { readonly Deno?: DenoLike }).Deno
+
+/**
+ * A new connection per call. On Deno, the SDK's own way (`src/internal/connection.ts`): a client
+ * with no pool, closed afterwards (`Connection: close` over TLS costs Deno ~40 ms per call
+ * here). Elsewhere `Connection: close`, so that the server ends every connection.
+ */
+const fresh: Connection =
+  deno === undefined
+    ? { open: () => ({ headers: { ...headers, connection: "close" } }), close: () => {} }
+    : {
+        open: () => ({ client: deno.createHttpClient({ poolMaxIdlePerHost: 0 }) }) as RequestInit,
+        close: (init) => (init as { readonly client: DenoHttpClient }).client.close(),
+      }
 
 const platformClient = (baseUrl: string): Send => {
   const runtime = ManagedRuntime.make(FetchHttpClient.layer)
@@ -112,7 +157,8 @@ const ottu = { sessionId: session.session_id }
 
 /** Every client, by name. */
 export const clients = {
-  fetch: { ...ottu, label: "fetch", make: fetchClient },
+  fetch: { ...ottu, label: "fetch", make: fetchClient(pooled) },
+  fresh: { ...ottu, label: "fetch (new connection)", make: fetchClient(fresh) },
   platform: { ...ottu, label: "platform", make: platformClient },
   sdk: { ...ottu, label: "SDK", make: sdkClient(FetchHttpClient.layer) },
   stripe: { sessionId: stripeSession.id, label: "stripe-node", make: stripeClient },

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { readFile } from "node:fs/promises"
 import os from "node:os"
 import process from "node:process"
 import { bundleSizes } from "./bundle.ts"
@@ -151,6 +152,12 @@ const machine = () => {
   return `${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${memory} GB, ${os.type()} ${os.release()}`
 }
 
+/** The version of stripe-node installed. */
+const stripeVersion = async (): Promise<string> => {
+  const manifest = new URL("../node_modules/stripe/package.json", import.meta.url)
+  return (JSON.parse(await readFile(manifest, "utf8")) as { version: string }).version
+}
+
 const main = async () => {
   const started = Date.now()
   const load = os.loadavg()[0]?.toFixed(2)
@@ -188,7 +195,7 @@ const main = async () => {
         `${concurrency} at a time per client, ${settings.imports} cold start(s) per import; ${seconds} s.`,
       tls === undefined ? "HTTPS: not measured (openssl could not make a certificate)." : "",
       "",
-      runtimeTables(results, runtimeVersions),
+      runtimeTables(results, runtimeVersions, await stripeVersion()),
       "",
       ...pythonLines(pythonResults, results),
       "",

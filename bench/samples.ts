@@ -18,11 +18,14 @@ export interface TransportPlan {
 /** The SDK's clients: on `FetchHttpClient`. */
 export const sdkClients: ReadonlyArray<ClientName> = ["sdk"]
 
-/** Every transport's clients: peers on framed HTTP only, the SDK and its floor everywhere. */
+/**
+ * Every transport's clients: peers on framed HTTP only, the SDK and its floor everywhere, the
+ * floor of a new connection per call over HTTPS (where it costs a handshake).
+ */
 export const plan: Readonly<Record<Transport, TransportPlan>> = {
   http: { clients: ["fetch", "platform", ...sdkClients, "stripe"], concurrent: true },
   chunked: { clients: ["fetch", ...sdkClients], concurrent: false },
-  https: { clients: ["fetch", ...sdkClients], concurrent: true },
+  https: { clients: ["fetch", "fresh", ...sdkClients], concurrent: true },
 }
 
 /** The name of one client's runs on one transport. */

@@ -184,8 +184,19 @@ const chunkedRows: ReadonlyArray<Row> = [
   ],
 ]
 
+const httpsClients: ReadonlyArray<ClientName> = ["fetch", "fresh", ...sdkClients]
 const httpsRows: ReadonlyArray<Row> = [
-  ...transportRows("https", fetchAndSdk, true),
+  ...transportRows("https", httpsClients, true),
+  [
+    "p50 ratio fetch (new connection) ÷ fetch (what a handshake per call costs)",
+    ratio("fresh/https", "fetch/https", p50),
+  ],
+  ...sdkClients.map(
+    (sdk): Row => [
+      `p50 ratio ${clients[sdk].label} ÷ fetch (new connection)`,
+      ratio(sampleKey(sdk, "https"), "fresh/https", p50),
+    ],
+  ),
   ...fetchAndSdk.map(
     (name): Row => [
       `p50 ratio HTTPS ÷ HTTP: ${clients[name].label}`,
@@ -237,6 +248,7 @@ const hasHttps = (results: Record<Runtime, RuntimeResults>) =>
 export const runtimeTables = (
   results: Record<Runtime, RuntimeResults>,
   versions: Record<Runtime, string>,
+  stripeVersion: string,
 ): string =>
   [
     "Checkout create over loopback HTTP, answers framed by `Content-Length`; cold start:",
@@ -256,7 +268,7 @@ export const runtimeTables = (
         ]
       : []),
     "",
-    "Peers on the same stand-in: stripe-node 23 creating a checkout session " +
+    `Peers on the same stand-in: stripe-node ${stripeVersion} creating a checkout session ` +
       "(`stripe.checkout.sessions.create`, its own transport, no retries):",
     "",
     table(peerRows, results, versions),
