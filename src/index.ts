@@ -34,6 +34,8 @@ export * as OttuConfig from "./OttuConfig.ts"
 /** @since 0.1.0 */
 export * as OttuError from "./OttuError.ts"
 /** @since 0.1.0 */
+export * as OttuHttpClient from "./OttuHttpClient.ts"
+/** @since 0.1.0 */
 export * as OttuSandbox from "./OttuSandbox.ts"
 /** @since 0.1.0 */
 export * as PaymentMethods from "./PaymentMethods.ts"

@@ -345,7 +345,7 @@ const attempt = <A, I>(
   )
   return guarded(
     { method, path, sent: call.path },
-    isIdempotent(call) ? exchange : withoutConnectionReuse(exchange),
+    isIdempotent(call) ? exchange : withoutConnectionReuse(client, exchange),
     timeout,
   ).pipe(Effect.flatMap(({ response, text }) => answerOf(call, response, text)))
 }
