@@ -10,6 +10,7 @@
  *   `JSON.parse`), run by a `ManagedRuntime`: the cost of Effect and of the transport seam the
  *   SDK is built on, without the SDK.
  * - `sdk`: `Checkout.create` on `FetchHttpClient`, run by a `ManagedRuntime`.
+ * - `lean`: `Checkout.create` on the SDK's own transport, `OttuHttpClient.layer`.
  * - `stripe`: a peer, stripe-node's `checkout.sessions.create` (its own transport: `node:http`
  *   on Node, `fetch` on Bun and Deno, a fake key, no retries), pointed at the stand-in.
  *
@@ -27,6 +28,7 @@ import Stripe from "stripe"
 import * as Checkout from "../src/Checkout.ts"
 import * as OttuAuth from "../src/OttuAuth.ts"
 import * as OttuConfig from "../src/OttuConfig.ts"
+import * as OttuHttpClient from "../src/OttuHttpClient.ts"
 import {
   apiKey,
   checkoutPath,
@@ -161,6 +163,7 @@ export const clients = {
   fresh: { ...ottu, label: "fetch (new connection)", make: fetchClient(fresh) },
   platform: { ...ottu, label: "platform", make: platformClient },
   sdk: { ...ottu, label: "SDK", make: sdkClient(FetchHttpClient.layer) },
+  lean: { ...ottu, label: "SDK (lean)", make: sdkClient(OttuHttpClient.layer) },
   stripe: { sessionId: stripeSession.id, label: "stripe-node", make: stripeClient },
 } satisfies Record<string, Client>
 

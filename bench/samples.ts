@@ -15,8 +15,8 @@ export interface TransportPlan {
   readonly concurrent: boolean
 }
 
-/** The SDK's clients: on `FetchHttpClient`. */
-export const sdkClients: ReadonlyArray<ClientName> = ["sdk"]
+/** The SDK's clients: on `FetchHttpClient`, and on its own lean transport. */
+export const sdkClients: ReadonlyArray<ClientName> = ["sdk", "lean"]
 
 /**
  * Every transport's clients: peers on framed HTTP only, the SDK and its floor everywhere, the

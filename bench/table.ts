@@ -115,6 +115,10 @@ const transportRows = (
             "p50 ratio SDK ÷ platform (what the SDK adds to its transport)",
             ratio(on("sdk"), on("platform"), p50),
           ],
+          [
+            "p50 ratio SDK (lean) ÷ SDK (the lean transport against `FetchHttpClient`)",
+            ratio(on("lean"), on("sdk"), p50),
+          ],
         ] as const)
       : []),
     [`one at a time: p99 ${list} (µs)`, each(names, transport, p99, micros)],
