@@ -169,6 +169,3 @@ export const clients = {
 
 /** One of {@link clients}. */
 export type ClientName = keyof typeof clients
-
-/** The names of {@link clients}, in the report's order. */
-export const clientNames: ReadonlyArray<ClientName> = Object.keys(clients) as Array<ClientName>

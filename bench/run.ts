@@ -14,6 +14,7 @@ import { readFile } from "node:fs/promises"
 import os from "node:os"
 import process from "node:process"
 import { bundleSizes } from "./bundle.ts"
+import { checkoutPath } from "./fixture.ts"
 import { importTargets } from "./imports.ts"
 import { concurrency, type LatencyResult } from "./latency.ts"
 import type { Runtime } from "./measure.ts"
@@ -96,7 +97,7 @@ const checkFraming = async (urls: StandInUrls): Promise<void> => {
     ["http", true],
     ["chunked", false],
   ] as const) {
-    const response = await fetch(`${urls[transport]}/b/checkout/v1/pymt-txn/`, { method: "POST" })
+    const response = await fetch(urls[transport] + checkoutPath, { method: "POST" })
     await response.arrayBuffer()
     if ((response.headers.get("content-length") !== null) !== framed)
       throw new Error(
