@@ -9,12 +9,11 @@
  *     OTTU_MERCHANT_ID=merchant.id.ottu.dev OTTU_KEYCLOAK_REALM=merchant.id.ottu.dev \
  *     OTTU_KEYCLOAK_CLIENT_ID=backend OTTU_KEYCLOAK_CLIENT_SECRET=… deno run -A examples/keycloak.ts
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import { Checkout, OttuAuth, OttuConfig, OttuSandbox } from "../src/index.ts"
+import { Checkout, OttuAuth, OttuConfig, OttuHttpClient, OttuSandbox } from "../src/index.ts"
 import { realInstance, run } from "./ottu.ts"
 
 const realm = "sandbox.ottu.test"
@@ -51,7 +50,7 @@ const checkouts = Effect.gen(function* () {
 const program = Effect.gen(function* () {
   if (yield* realInstance) {
     return yield* checkouts.pipe(
-      Effect.provide(Layer.merge(OttuConfig.layerConfig(), FetchHttpClient.layer)),
+      Effect.provide(Layer.merge(OttuConfig.layerConfig(), OttuHttpClient.layer)),
     )
   }
   yield* checkouts.pipe(Effect.provide(Layer.merge(configFor(clientSecret), Sandbox)))

@@ -1,8 +1,8 @@
 /**
  * What the examples share: the Ottu they talk to. With `OTTU_MERCHANT_ID` set, the real instance
- * configured by the `OTTU_*` variables over fetch; otherwise a fresh embedded sandbox.
+ * configured by the `OTTU_*` variables over the SDK's lean fetch client (`OttuHttpClient`);
+ * otherwise a fresh embedded sandbox.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
@@ -12,7 +12,14 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import { Checkout, OttuAuth, OttuConfig, type OttuError, OttuSandbox } from "../src/index.ts"
+import {
+  Checkout,
+  OttuAuth,
+  OttuConfig,
+  type OttuError,
+  OttuHttpClient,
+  OttuSandbox,
+} from "../src/index.ts"
 
 /** The sandbox's API key: the examples' configuration and the sandbox agree on it. */
 const sandboxKey = Redacted.make("sandbox-api-key")
@@ -37,7 +44,7 @@ export const OttuLive: Layer.Layer<
 > = Layer.unwrapEffect(
   Effect.map(realInstance, (real) =>
     real
-      ? Layer.merge(OttuConfig.layerConfig(), FetchHttpClient.layer)
+      ? Layer.merge(OttuConfig.layerConfig(), OttuHttpClient.layer)
       : Layer.unwrapEffect(
           Effect.map(webhookKey, (key) =>
             Layer.merge(
@@ -49,12 +56,12 @@ export const OttuLive: Layer.Layer<
               // Ottu refuses status queries in a transaction's first 10 minutes; the examples query
               // right after paying, so their sandbox does not throttle.
               // The sandbox signs webhooks with the same key a receiver verifies with, and
-              // delivers them over fetch.
+              // delivers them over the lean fetch client.
               OttuSandbox.layerWithControl({
                 apiKey: sandboxKey,
                 inquiryThrottling: false,
                 webhookKey: key,
-              }).pipe(Layer.provide(FetchHttpClient.layer)),
+              }).pipe(Layer.provide(OttuHttpClient.layer)),
             ),
           ),
         ),

@@ -74,21 +74,62 @@ const bodyOf = (
   }
 }
 
+/** A stream of `bytes` built here, so that `fetch` cannot know its content in advance. */
+const readOnce = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    start: (controller) => {
+      if (bytes.byteLength > 0) controller.enqueue(bytes)
+      controller.close()
+    },
+  })
+
+/** Serialises a body the platform hands over as such (form data, a blob) with its content type. */
+const serialised = (
+  body: globalThis.BodyInit,
+  headers: Headers.Headers,
+): Effect.Effect<{
+  readonly body: ReadableStream<Uint8Array>
+  readonly headers: Headers.Headers
+}> =>
+  Effect.promise(async () => {
+    const wrapped = new Response(body)
+    const bytes = new Uint8Array(await wrapped.arrayBuffer())
+    const type = wrapped.headers.get("content-type")
+    return {
+      body: readOnce(bytes),
+      headers:
+        type === null || "content-type" in headers ? headers : { ...headers, "content-type": type },
+    }
+  })
+
 /**
  * `body` as a stream that can be read once, with the headers that go with it: what `fetch`
- * cannot replay, it cannot re-send.
+ * cannot replay, it cannot re-send. The stream must be one the runtime cannot see through: Deno
+ * turns the body stream of a `Response` or a `Request` back into bytes it can replay.
  */
 const unreplayable = (
-  body: globalThis.BodyInit | undefined,
+  body: HttpClientRequest.HttpClientRequest["body"],
   headers: Headers.Headers,
-): { readonly body: ReadableStream<Uint8Array>; readonly headers: Headers.Headers } => {
-  if (body instanceof ReadableStream) return { body, headers }
-  const wrapped = new Response(body ?? null)
-  const type = wrapped.headers.get("content-type")
-  return {
-    body: wrapped.body ?? new ReadableStream({ start: (controller) => controller.close() }),
-    headers:
-      type === null || "content-type" in headers ? headers : { ...headers, "content-type": type },
+): Effect.Effect<{
+  readonly body: ReadableStream<Uint8Array>
+  readonly headers: Headers.Headers
+}> => {
+  switch (body._tag) {
+    case "Empty":
+      return Effect.succeed({ body: readOnce(new Uint8Array(0)), headers })
+    case "Uint8Array":
+      return Effect.succeed({ body: readOnce(body.body), headers })
+    case "Raw":
+      return typeof body.body === "string"
+        ? Effect.succeed({ body: readOnce(new TextEncoder().encode(body.body)), headers })
+        : serialised(body.body as globalThis.BodyInit, headers)
+    case "FormData":
+      return serialised(body.formData, headers)
+    case "Stream":
+      return Effect.map(Stream.toReadableStreamEffect(body.stream), (stream) => ({
+        body: stream,
+        headers,
+      }))
   }
 }
 
@@ -197,9 +238,8 @@ class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpC
 const send = (
   fetch: typeof globalThis.fetch,
   init: globalThis.RequestInit | undefined,
-  streamBodies: boolean,
   request: HttpClientRequest.HttpClientRequest,
-  body: globalThis.BodyInit | undefined,
+  prepared: { readonly body: globalThis.BodyInit | undefined; readonly headers: Headers.Headers },
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> =>
   Effect.async((resume) => {
     let url: string = request.url
@@ -214,20 +254,14 @@ const send = (
       }
       url = built.right.toString()
     }
-    let headers = request.headers
-    if ("content-length" in headers) headers = Headers.remove(headers, "content-length")
-    const streamed =
-      streamBodies && !methodsWithoutBody.has(request.method)
-        ? unreplayable(body, headers)
-        : { body, headers }
     const controller = new AbortController()
     fetch(url, {
       ...init,
       method: request.method,
-      headers: streamed.headers,
-      body: streamed.body ?? null,
+      headers: prepared.headers,
+      body: prepared.body ?? null,
       signal: controller.signal,
-      ...(streamed.body instanceof ReadableStream ? { duplex: "half" } : {}),
+      ...(prepared.body instanceof ReadableStream ? { duplex: "half" } : {}),
     } as globalThis.RequestInit).then(
       (response) => resume(Effect.succeed(new LeanResponse(request, response, controller))),
       (cause) =>
@@ -269,9 +303,15 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
           const init = Option.isNone(given)
             ? options.requestInit
             : { ...options.requestInit, ...given.value }
-          return Effect.flatMap(bodyOf(request.body), (body) =>
-            send(fetch, init, streamBodies, request, body),
-          )
+          const headers =
+            "content-length" in request.headers
+              ? Headers.remove(request.headers, "content-length")
+              : request.headers
+          const prepared =
+            streamBodies && !methodsWithoutBody.has(request.method)
+              ? unreplayable(request.body, headers)
+              : Effect.map(bodyOf(request.body), (body) => ({ body, headers }))
+          return Effect.flatMap(prepared, (prepared) => send(fetch, init, request, prepared))
         }),
       ),
     Effect.succeed,

@@ -5,13 +5,14 @@
  * connections close while this process is still alive, then closes stdin: the process must then
  * exit on its own, as an aborted request leaves no socket or timer behind. The SDK's timeout is
  * an hour, so a timer left behind would keep the process alive long after the suite gave up.
+ * `TRANSPORT=OttuHttpClient` runs it over the SDK's lean client instead of `FetchHttpClient`.
  *
  * @module
  */
 import process from "node:process"
 import { FetchHttpClient } from "@effect/platform"
 import { Effect, Fiber, Layer, Redacted } from "effect"
-import { Checkout, OttuAuth, OttuConfig } from "../../src/index.ts"
+import { Checkout, OttuAuth, OttuConfig, OttuHttpClient } from "../../src/index.ts"
 
 /** Completes when the line `interrupt` arrives on stdin; stdin is read to its end. */
 const interruptRequested = Effect.async<void>((resume) => {
@@ -48,7 +49,7 @@ const program = Effect.gen(function* () {
         timeout: "1 hour",
         retry: false,
       }),
-      FetchHttpClient.layer,
+      process.env.TRANSPORT === "OttuHttpClient" ? OttuHttpClient.layer : FetchHttpClient.layer,
     ),
   ),
 )

@@ -21,6 +21,7 @@ import {
   Operation,
   OttuAuth,
   OttuConfig,
+  OttuHttpClient,
   PaymentMethods,
   RequestOptions,
 } from "../../src/index.ts"
@@ -56,11 +57,19 @@ const movesMoney = (r: Received) =>
 /** The SDK's timeout in the faults one by one (on the `TestClock`). */
 const timeout = Duration.millis(400)
 
+/** The transports every fault runs over: the platform's fetch client and the SDK's own. */
+const transports = [
+  ["FetchHttpClient", FetchHttpClient.layer],
+  ["OttuHttpClient", OttuHttpClient.layer],
+] as const
+
+type Transport = Layer.Layer<HttpClient.HttpClient>
+
 /**
  * The SDK on the fault server. Retries do not wait (when they happen is `retry.test.ts`'s
  * business), so they need no clock moved.
  */
-const sdk = (url: string, callTimeout: Duration.Duration = timeout) =>
+const sdk = (url: string, transport: Transport, callTimeout: Duration.Duration = timeout) =>
   Layer.merge(
     OttuConfig.layer({
       merchantId: "faults.ottu.test",
@@ -69,7 +78,7 @@ const sdk = (url: string, callTimeout: Duration.Duration = timeout) =>
       timeout: callTimeout,
       retry: { base: Duration.zero, cap: Duration.zero },
     }),
-    FetchHttpClient.layer,
+    transport,
   )
 
 /** The faults that never answer: only the timeout ends them. */
@@ -84,9 +93,12 @@ const attempt = <A, E extends { readonly _tag: string }>(
   server: FaultServer,
   fault: Fault,
   call: Effect.Effect<A, E, OttuConfig.OttuConfig | HttpClient.HttpClient>,
+  transport: Transport,
 ) =>
   Effect.gen(function* () {
-    const fiber = yield* Effect.fork(Effect.exit(call.pipe(Effect.provide(sdk(server.url)))))
+    const fiber = yield* Effect.fork(
+      Effect.exit(call.pipe(Effect.provide(sdk(server.url, transport)))),
+    )
     if (stalls.has(fault._tag)) {
       yield* server.awaitReceived(1)
       yield* sleeping(Duration.toMillis(timeout))
@@ -160,7 +172,7 @@ const table: ReadonlyArray<{
   },
 ]
 
-describe("faults, one by one", () => {
+describe.each(transports)("faults, one by one, over %s", (_, transport) => {
   for (const { fault, idempotent, moving } of table) {
     const name = `${fault._tag}${"status" in fault ? ` ${fault.status}` : ""}${"retryAfter" in fault ? ` (Retry-After: ${fault.retryAfter})` : ""}`
 
@@ -170,7 +182,7 @@ describe("faults, one by one", () => {
         Effect.gen(function* () {
           const server = yield* faultServer(healthy)
           server.plan(fault)
-          const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId))
+          const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId), transport)
           if (idempotent === "retried") {
             expect(Exit.isSuccess(exit)).toBe(true)
             expect(server.received()).toHaveLength(2)
@@ -185,7 +197,7 @@ describe("faults, one by one", () => {
       Effect.gen(function* () {
         const server = yield* faultServer(healthy)
         server.plan(fault)
-        const exit = yield* attempt(server, fault, create("order-1"))
+        const exit = yield* attempt(server, fault, create("order-1"), transport)
         expect(failureOf(exit)._tag).toBe(moving)
         expect(server.received()).toHaveLength(1)
       }).pipe(Effect.scoped),
@@ -197,7 +209,7 @@ describe("faults, one by one", () => {
       const server = yield* faultServer(healthy)
       const fault: Fault = { _tag: "RateLimited", retryAfter: "120" }
       server.plan(fault)
-      const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId))
+      const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId), transport)
       expect(failureOf(exit)).toMatchObject({
         _tag: "OttuRateLimitedError",
         retryAfter: Duration.seconds(120),
@@ -210,7 +222,7 @@ describe("faults, one by one", () => {
       const server = yield* faultServer(healthy)
       const fault: Fault = { _tag: "Status", status: 503 }
       server.plan(fault, fault, fault)
-      const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId))
+      const exit = yield* attempt(server, fault, Checkout.retrieve(sessionId), transport)
       expect(failureOf(exit)).toMatchObject({ _tag: "OttuServerError", status: 503 })
       expect(server.received()).toHaveLength(3)
     }).pipe(Effect.scoped),
@@ -249,7 +261,7 @@ const quickFaults: ReadonlyArray<Fault> = [
 
 const transientTags = new Set(["OttuTransportError", "OttuServerError", "OttuRateLimitedError"])
 
-describe("faults in bulk", () => {
+describe.each(transports)("faults in bulk, over %s", (_, transport) => {
   // Heavy work, not a wait: some 1,900 exchanges over real sockets take about 10 s on an idle
   // 2-core machine and several times that under load, so the test gets more than the default.
   it.live(
@@ -293,7 +305,7 @@ describe("faults in bulk", () => {
         // No timeout: these faults answer at once, and a timeout could only strike because the
         // machine is slow (an OttuTimeoutError that says nothing about the SDK).
         const exits = yield* Effect.all(calls, { concurrency: 16 }).pipe(
-          Effect.provide(sdk(server.url, Duration.infinity)),
+          Effect.provide(sdk(server.url, transport, Duration.infinity)),
         )
         const received = server.received()
 
@@ -324,6 +336,49 @@ describe("faults in bulk", () => {
         expect(succeeded("keyed")).toBeGreaterThan(succeeded("moving"))
       }).pipe(Effect.scoped),
     180_000,
+  )
+})
+
+describe("connections over OttuHttpClient", () => {
+  it.live(
+    "money-moving calls share connections, and one closed after the request arrived is not re-sent",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* faultServer(healthy)
+        yield* Effect.gen(function* () {
+          for (let i = 0; i < 10; i++) yield* create(`order-${i}`)
+          const opened = server.connections()
+          expect(opened).toBeLessThan(10)
+          // The server reads the next create, then closes the (reused) connection unanswered:
+          // what makes Deno's fetch re-send a request whose body it can replay.
+          server.plan({ _tag: "ResetBeforeAnswer" })
+          const exit = yield* Effect.exit(create("order-closed"))
+          expect(failureOf(exit)._tag).toBe("OttuTransportError")
+          expect(server.connections()).toBe(opened)
+        }).pipe(Effect.provide(sdk(server.url, OttuHttpClient.layer, Duration.infinity)))
+        const closed = server.received().filter((r) => r.body.includes("order-closed"))
+        expect(closed).toHaveLength(1)
+        expect(blindRepeats(server.received(), movesMoney)).toStrictEqual([])
+      }).pipe(Effect.scoped),
+  )
+
+  it.live.runIf((globalThis as { readonly Deno?: unknown }).Deno !== undefined)(
+    "on Deno, the same close makes a plain fetch with a string body send the request twice",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* faultServer(healthy)
+        const post = (body: string) =>
+          Effect.promise(() =>
+            fetch(server.url + checkoutPath, { method: "POST", body }).then(
+              (response) => response.text(),
+              () => "failed",
+            ),
+          )
+        yield* post('{"order_no":"warm"}')
+        server.plan({ _tag: "ResetBeforeAnswer" })
+        yield* post('{"order_no":"closed"}')
+        expect(server.received().filter((r) => r.body.includes('"closed"'))).toHaveLength(2)
+      }).pipe(Effect.scoped),
   )
 })
 
@@ -387,7 +442,7 @@ const runScript = (script: string, env: Record<string, string>) =>
     (child) => Effect.sync(child.kill),
   )
 
-describe("cancellation", () => {
+describe.each(transports)("cancellation, over %s", (name) => {
   // Heavy work, not a wait: starting a second runtime that compiles the SDK takes 5 to 20 s on a
   // loaded 2-core machine; the budget only bounds a process that never exits.
   it.live(
@@ -397,6 +452,7 @@ describe("cancellation", () => {
         const server = yield* faultServer(() => ({ _tag: "StallHeaders" }))
         const burst = yield* runScript(fileURLToPath(new URL("./burst.ts", import.meta.url)), {
           FAULT_URL: server.url,
+          TRANSPORT: name,
         })
         // The server holds all 200 requests before any is interrupted.
         yield* server.awaitReceived(200)

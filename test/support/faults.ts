@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import { gzipSync } from "node:zlib"
 import { Effect } from "effect"
 
 /** What the server does with one request. */
@@ -25,6 +26,12 @@ export type Fault =
   | { readonly _tag: "TruncatedJson" }
   | { readonly _tag: "WrongContentType" }
   | { readonly _tag: "HugeBody"; readonly bytes: number }
+  /** The JSON without a `Content-Length`, in two chunks. */
+  | { readonly _tag: "Chunked"; readonly json: unknown }
+  /** The JSON gzip-compressed, without a `Content-Length`. */
+  | { readonly _tag: "Gzip"; readonly json: unknown }
+  /** An endless body without a `Content-Length`, written until the client closes. */
+  | { readonly _tag: "EndlessChunked" }
 
 /** One request as the server received it. */
 export interface Received {
@@ -42,6 +49,8 @@ export interface FaultServer {
   /** Faults for the next requests, in order; once used up, `fallback` answers. */
   readonly plan: (...faults: ReadonlyArray<Fault>) => void
   readonly received: () => ReadonlyArray<Received>
+  /** How many connections the server has accepted in all. */
+  readonly connections: () => number
   readonly reset: () => void
   /** Completes once the server has received `count` requests in all (at once if it has). */
   readonly awaitReceived: (count: number) => Effect.Effect<void>
@@ -85,6 +94,25 @@ const answer = (fault: Fault, req: IncomingMessage, res: ServerResponse) => {
       return send(res, 200, "application/json", '{"session_id":"abc","amount":')
     case "WrongContentType":
       return send(res, 200, "text/plain", "all good")
+    case "Chunked": {
+      const body = JSON.stringify(fault.json)
+      const half = Math.floor(body.length / 2)
+      res.writeHead(200, { "content-type": "application/json" })
+      res.write(body.slice(0, half))
+      return res.end(body.slice(half))
+    }
+    case "Gzip":
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
+      return res.end(gzipSync(JSON.stringify(fault.json)))
+    case "EndlessChunked": {
+      res.writeHead(200, { "content-type": "application/json" })
+      const chunk = Buffer.alloc(64 * 1024, 0x20)
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) {}
+        if (!res.destroyed) res.once("drain", pump)
+      }
+      return pump()
+    }
     case "HugeBody": {
       res.writeHead(200, {
         "content-type": "application/json",
@@ -115,6 +143,7 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
       const planned: Array<Fault> = []
       const log: Array<Received> = []
       const sockets = new Set<Socket>()
+      let accepted = 0
       /** Checks of the waiting effects, run after every request received and connection closed. */
       const waiting = new Set<() => void>()
       const changed = () => {
@@ -152,6 +181,7 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
         })
       })
       server.on("connection", (socket) => {
+        accepted++
         sockets.add(socket)
         socket.on("close", () => {
           sockets.delete(socket)
@@ -166,6 +196,7 @@ export const faultServer = (fallback: (received: Received) => Fault) =>
               planned.push(...faults)
             },
             received: () => [...log],
+            connections: () => accepted,
             reset: () => {
               planned.length = 0
               log.length = 0
