@@ -1,13 +1,18 @@
 /**
- * The three ways the latency benchmark creates a checkout on the stand-in, each built once and
- * then called per request, as a server would:
+ * The clients the latency benchmark compares, one entry each, built once and then called per
+ * request, as a server would:
  *
  * - `fetch`: the runtime's own `fetch` with the SDK's headers and body, then `response.json()`:
  *   the floor.
+ * - `fresh`: the same on a new connection per call (over HTTPS, a TLS handshake per call), as the
+ *   SDK does on Deno for calls that must never be re-sent: the floor of that rule.
  * - `platform`: @effect/platform's `FetchHttpClient` alone (request, `execute`, body text,
  *   `JSON.parse`), run by a `ManagedRuntime`: the cost of Effect and of the transport seam the
  *   SDK is built on, without the SDK.
  * - `sdk`: `Checkout.create` on `FetchHttpClient`, run by a `ManagedRuntime`.
+ * - `lean`: `Checkout.create` on the SDK's own transport, `OttuHttpClient.layer`.
+ * - `stripe`: a peer, stripe-node's `checkout.sessions.create` (its own transport: `node:http`
+ *   on Node, `fetch` on Bun and Deno, a fake key, no retries), pointed at the stand-in.
  *
  * @module
  */
@@ -19,42 +24,88 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
+import Stripe from "stripe"
 import * as Checkout from "../src/Checkout.ts"
-import { version } from "../src/internal/version.ts"
 import * as OttuAuth from "../src/OttuAuth.ts"
 import * as OttuConfig from "../src/OttuConfig.ts"
-import { checkoutPath, params } from "./fixture.ts"
-
-/** The clients the benchmark compares. */
-export const clientNames = ["fetch", "platform", "sdk"] as const
-
-/** One of {@link clientNames}. */
-export type ClientName = (typeof clientNames)[number]
+import * as OttuHttpClient from "../src/OttuHttpClient.ts"
+import {
+  apiKey,
+  checkoutPath,
+  headers,
+  params,
+  session,
+  stripeParams,
+  stripeSession,
+} from "./fixture.ts"
 
 /** Creates one checkout and resolves to its session id. */
 export type Send = () => Promise<string>
 
-const apiKey = "sk_bench_Zm9vYmFyYmF6"
-
-/** The headers the SDK sends with a JSON body. */
-const headers = {
-  accept: "application/json",
-  authorization: `Api-Key ${apiKey}`,
-  "content-type": "application/json",
-  "user-agent": `effect-ottu/${version}`,
+/** One client of the benchmark. */
+export interface Client {
+  /** Its name in the report. */
+  readonly label: string
+  /** The session id every call resolves to (checked before measuring). */
+  readonly sessionId: string
+  /** Builds the client for the stand-in at `baseUrl`. */
+  readonly make: (baseUrl: string) => Send
 }
 
 const sessionIdOf = (body: unknown): string => (body as { session_id: string }).session_id
 
-const fetchClient = (baseUrl: string): Send => {
-  const url = baseUrl + checkoutPath
-  return async () => {
-    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(params) })
-    const body = await response.json()
-    if (response.status !== 201) throw new Error(`unexpected status ${response.status}`)
-    return sessionIdOf(body)
-  }
+/** How a `fetch` client reaches the stand-in: extra request options, and their clean-up. */
+interface Connection {
+  readonly open: () => RequestInit
+  readonly close: (init: RequestInit) => void
 }
+
+/** The runtime's `fetch` with the SDK's headers and body, over `connection`. */
+const fetchClient =
+  (connection: Connection) =>
+  (baseUrl: string): Send => {
+    const url = baseUrl + checkoutPath
+    return async () => {
+      const init = connection.open()
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(params),
+          ...init,
+        })
+        const body = await response.json()
+        if (response.status !== 201) throw new Error(`unexpected status ${response.status}`)
+        return sessionIdOf(body)
+      } finally {
+        connection.close(init)
+      }
+    }
+  }
+
+/** The runtime's connection pool. */
+const pooled: Connection = { open: () => ({}), close: () => {} }
+
+interface DenoHttpClient {
+  close(): void
+}
+interface DenoLike {
+  readonly createHttpClient: (options: { readonly poolMaxIdlePerHost: number }) => DenoHttpClient
+}
+const deno = (globalThis as { readonly Deno?: DenoLike }).Deno
+
+/**
+ * A new connection per call. On Deno, the SDK's own way (`src/internal/connection.ts`): a client
+ * with no pool, closed afterwards (`Connection: close` over TLS costs Deno ~40 ms per call
+ * here). Elsewhere `Connection: close`, so that the server ends every connection.
+ */
+const fresh: Connection =
+  deno === undefined
+    ? { open: () => ({ headers: { ...headers, connection: "close" } }), close: () => {} }
+    : {
+        open: () => ({ client: deno.createHttpClient({ poolMaxIdlePerHost: 0 }) }) as RequestInit,
+        close: (init) => (init as { readonly client: DenoHttpClient }).client.close(),
+      }
 
 const platformClient = (baseUrl: string): Send => {
   const runtime = ManagedRuntime.make(FetchHttpClient.layer)
@@ -75,28 +126,46 @@ const platformClient = (baseUrl: string): Send => {
   return () => runtime.runPromise(create)
 }
 
-const sdkClient = (baseUrl: string): Send => {
-  const runtime = ManagedRuntime.make(
-    Layer.merge(
-      OttuConfig.layer({
-        merchantId: "bench.ottu.test",
-        auth: OttuAuth.apiKey(Redacted.make(apiKey)),
-        baseUrl,
-      }),
-      FetchHttpClient.layer,
-    ),
-  )
-  return () => runtime.runPromise(Checkout.create(params)).then((created) => created.session_id)
+/** `Checkout.create`, on the `HttpClient` that `transport` provides. */
+const sdkClient =
+  (transport: Layer.Layer<HttpClient.HttpClient>) =>
+  (baseUrl: string): Send => {
+    const runtime = ManagedRuntime.make(
+      Layer.merge(
+        OttuConfig.layer({
+          merchantId: "bench.ottu.test",
+          auth: OttuAuth.apiKey(Redacted.make(apiKey)),
+          baseUrl,
+        }),
+        transport,
+      ),
+    )
+    return () => runtime.runPromise(Checkout.create(params)).then((created) => created.session_id)
+  }
+
+const stripeClient = (baseUrl: string): Send => {
+  const url = new URL(baseUrl)
+  const stripe = new Stripe("sk_test_bench_Zm9vYmFyYmF6", {
+    host: url.hostname,
+    port: url.port,
+    protocol: url.protocol === "https:" ? "https" : "http",
+    maxNetworkRetries: 0,
+    telemetry: false,
+  })
+  return () => stripe.checkout.sessions.create(stripeParams).then((created) => created.id)
 }
 
-/** The client called `name`, talking to the stand-in at `baseUrl`. */
-export const makeClient = (name: ClientName, baseUrl: string): Send => {
-  switch (name) {
-    case "fetch":
-      return fetchClient(baseUrl)
-    case "platform":
-      return platformClient(baseUrl)
-    case "sdk":
-      return sdkClient(baseUrl)
-  }
-}
+const ottu = { sessionId: session.session_id }
+
+/** Every client, by name. */
+export const clients = {
+  fetch: { ...ottu, label: "fetch", make: fetchClient(pooled) },
+  fresh: { ...ottu, label: "fetch (new connection)", make: fetchClient(fresh) },
+  platform: { ...ottu, label: "platform", make: platformClient },
+  sdk: { ...ottu, label: "SDK", make: sdkClient(FetchHttpClient.layer) },
+  lean: { ...ottu, label: "SDK (lean)", make: sdkClient(OttuHttpClient.layer) },
+  stripe: { sessionId: stripeSession.id, label: "stripe-node", make: stripeClient },
+} satisfies Record<string, Client>
+
+/** One of {@link clients}. */
+export type ClientName = keyof typeof clients

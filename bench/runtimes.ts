@@ -9,6 +9,7 @@ import process from "node:process"
 import { fileURLToPath } from "node:url"
 import type { Runtime } from "./measure.ts"
 import type { NodeBuild } from "./nodeBuild.ts"
+import type { StandInUrls } from "./standIn.ts"
 
 /** The runtimes, in the order the table shows them. */
 export const runtimes: ReadonlyArray<Runtime> = ["node", "bun", "deno"]
@@ -40,13 +41,19 @@ export const commandOf = (
 /** The environment of every child: no update checks, no colours. */
 const env = { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }
 
-/** Runs `command` and returns what it printed on standard output; fails on a non-zero exit. */
-const output = (command: ReadonlyArray<string>): Promise<string> =>
+/**
+ * Runs `command` (with `extraEnv` added to the environment) and returns what it printed on
+ * standard output; fails on a non-zero exit.
+ */
+const output = (
+  command: ReadonlyArray<string>,
+  extraEnv: Record<string, string> = {},
+): Promise<string> =>
   new Promise((resolve, reject) => {
     const [file = "", ...args] = command
     const child = spawn(file, args, {
       cwd: fileURLToPath(root),
-      env,
+      env: { ...env, ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     })
     let stdout = ""
@@ -65,9 +72,12 @@ const output = (command: ReadonlyArray<string>): Promise<string> =>
     )
   })
 
-/** Runs `command` and parses the last line it printed as JSON. */
-export const readReport = async <A>(command: ReadonlyArray<string>): Promise<A> => {
-  const lines = (await output(command)).trim().split("\n")
+/** Runs `command` (with `extraEnv`) and parses the last line it printed as JSON. */
+export const readReport = async <A>(
+  command: ReadonlyArray<string>,
+  extraEnv: Record<string, string> = {},
+): Promise<A> => {
+  const lines = (await output(command, extraEnv)).trim().split("\n")
   return JSON.parse(lines[lines.length - 1] ?? "") as A
 }
 
@@ -83,16 +93,20 @@ export const versions = async (): Promise<Record<Runtime, string>> => {
   }
 }
 
-/** A running stand-in: its base URL, and how to stop it. */
+/** A running stand-in: its base URL per transport, and how to stop it. */
 export interface StandIn {
-  readonly url: string
+  readonly urls: StandInUrls
   readonly stop: () => void
 }
 
-/** Starts the stand-in on Node and waits for its port. */
-export const startStandIn = (build: NodeBuild): Promise<StandIn> =>
+/** Starts the stand-in on Node (serving HTTPS with `tls` when given) and waits for its ports. */
+export const startStandIn = (
+  build: NodeBuild,
+  tls?: { readonly cert: string; readonly key: string },
+): Promise<StandIn> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [build.standIn], {
+    const args = tls === undefined ? [] : ["--cert", tls.cert, "--key", tls.key]
+    const child = spawn(process.execPath, [build.standIn, ...args], {
       env,
       stdio: ["pipe", "pipe", "inherit"],
     })
@@ -101,8 +115,8 @@ export const startStandIn = (build: NodeBuild): Promise<StandIn> =>
     child.on("exit", (code) => reject(new Error(`the stand-in exited with ${code}`)))
     child.stdout.on("data", (chunk) => {
       seen += chunk
-      const port = /listening (\d+)/.exec(seen)?.[1]
-      if (port === undefined) return
-      resolve({ url: `http://127.0.0.1:${port}`, stop: () => child.stdin.end() })
+      const urls = /listening (.*)\n/.exec(seen)?.[1]
+      if (urls === undefined) return
+      resolve({ urls: JSON.parse(urls) as StandInUrls, stop: () => child.stdin.end() })
     })
   })
