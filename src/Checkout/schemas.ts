@@ -116,6 +116,18 @@ export const Notifications: Schema.Struct<{
   ),
 })
 
+const frequencies = [
+  "irregular",
+  "daily",
+  "weekly",
+  "semi_monthly",
+  "monthly",
+  "quarterly",
+  "semi_annually",
+  "yearly",
+  "other",
+] as const
+
 /**
  * A recurring-payment agreement (required with `payment_type: "auto_debit"`).
  *
@@ -133,21 +145,7 @@ export const Agreement: Schema.Struct<{
   max_amount_per_cycle: Schema.optional<Schema.filter<typeof Schema.String>>
   cycle_interval_days: Schema.optional<Schema.filter<Schema.filter<typeof Schema.Int>>>
   total_cycles: Schema.optional<Schema.filter<Schema.filter<typeof Schema.Int>>>
-  frequency: Schema.optional<
-    Schema.Literal<
-      [
-        "irregular",
-        "daily",
-        "weekly",
-        "semi_monthly",
-        "monthly",
-        "quarterly",
-        "semi_annually",
-        "yearly",
-        "other",
-      ]
-    >
-  >
+  frequency: Schema.optional<Schema.Literal<[...typeof frequencies]>>
   seller: Schema.optional<
     Schema.Struct<{
       name: Schema.optional<Schema.filter<typeof Schema.String>>
@@ -166,19 +164,7 @@ export const Agreement: Schema.Struct<{
   max_amount_per_cycle: Schema.optional(Amount),
   cycle_interval_days: Schema.optional(IntBetween(1, 366)),
   total_cycles: Schema.optional(IntBetween(1, 999)),
-  frequency: Schema.optional(
-    Schema.Literal(
-      "irregular",
-      "daily",
-      "weekly",
-      "semi_monthly",
-      "monthly",
-      "quarterly",
-      "semi_annually",
-      "yearly",
-      "other",
-    ),
-  ),
+  frequency: Schema.optional(Schema.Literal(...frequencies)),
   seller: Schema.optional(
     Schema.Struct({
       name: Schema.optional(Text(128)),

@@ -233,42 +233,32 @@ export class OttuWebhookRefusedError extends WebhookRefusedErrorBase {
   }
 }
 
+/** The store's operations, as `OttuStoreError` names them. */
+const storeOperations = [
+  "open",
+  "migrate",
+  "save",
+  "get",
+  "findByOrderNo",
+  "record",
+  "events",
+  "latestToken",
+  "recent",
+  "recentEvents",
+] as const
+
 const StoreErrorBase: Schema.TaggedErrorClass<
   OttuStoreError,
   "OttuStoreError",
   {
     readonly _tag: Schema.tag<"OttuStoreError">
   } & {
-    operation: Schema.Literal<
-      [
-        "open",
-        "migrate",
-        "save",
-        "get",
-        "findByOrderNo",
-        "record",
-        "events",
-        "latestToken",
-        "recent",
-        "recentEvents",
-      ]
-    >
+    operation: Schema.Literal<[...typeof storeOperations]>
     reason: typeof Schema.String
     cause: Schema.optional<typeof Schema.Defect>
   }
 > = Schema.TaggedError<OttuStoreError>()("OttuStoreError", {
-  operation: Schema.Literal(
-    "open",
-    "migrate",
-    "save",
-    "get",
-    "findByOrderNo",
-    "record",
-    "events",
-    "latestToken",
-    "recent",
-    "recentEvents",
-  ),
+  operation: Schema.Literal(...storeOperations),
   reason: Schema.String,
   cause: Schema.optional(Schema.Defect),
 })
