@@ -28,7 +28,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { webBody } from "./internal/body.ts"
-import { neverResent } from "./internal/connection.ts"
+import { leanClient, signalOf } from "./internal/marks.ts"
 
 /**
  * @since 0.1.0
@@ -255,6 +255,9 @@ const send = (
       url = built.right.toString()
     }
     const controller = new AbortController()
+    const deadline = signalOf(request)
+    if (deadline?.aborted) controller.abort()
+    deadline?.addEventListener("abort", () => controller.abort(), { once: true })
     fetch(url, {
       ...init,
       method: request.method,
@@ -316,7 +319,7 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
       ),
     Effect.succeed,
   )
-  return Object.assign(client, { [neverResent]: true })
+  return Object.assign(client, { [leanClient]: true })
 }
 
 interface DenoHttpClient {

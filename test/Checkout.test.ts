@@ -107,6 +107,19 @@ describe("Checkout.create", () => {
     ["auto_debit without agreement", { payment_type: "auto_debit" }, "agreement"],
     ["save_card with an amount", { payment_type: "save_card" }, "amount"],
     ["an unknown field", { amout: "1" }, "amout"],
+    [
+      "an unknown field in a nested object",
+      { billing_address: { line1: "1 Gulf Rd", city: "Kuwait", country: "KW", zip: "1" } },
+      "billing_address.zip",
+    ],
+    [
+      "an unknown field inside a union member",
+      {
+        payment_instrument: { instrument_type: "token", payload: { token: "t", cvv: "123" } },
+        pg_codes: ["knet"],
+      },
+      "payment_instrument.payload.cvv",
+    ],
     ["a bad webhook URL", { webhook_url: "not a url" }, "webhook_url"],
     [
       "one-step checkout with two gateways",

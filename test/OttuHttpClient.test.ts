@@ -12,7 +12,18 @@ import {
   type HttpClientResponse,
 } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Duration, Effect, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
+import {
+  Chunk,
+  Clock,
+  Duration,
+  Effect,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Stream,
+  TestClock,
+} from "effect"
 import {
   Checkout,
   Operation,
@@ -21,9 +32,10 @@ import {
   OttuHttpClient,
   PaymentMethods,
   Reports,
+  RequestOptions,
 } from "../src/index.ts"
 import { defaultMaxBodyBytes } from "../src/internal/body.ts"
-import { sleeping } from "./support/events.ts"
+import { sleeping, until } from "./support/events.ts"
 import { type Fault, faultServer } from "./support/faults.ts"
 import { serve, serveSandboxForTests } from "./support/serve.ts"
 import { failureOf, sessionBody } from "./support/setup.ts"
@@ -44,6 +56,25 @@ const lean = (baseUrl: string, timeout?: Duration.DurationInput) =>
   Layer.merge(config(baseUrl, timeout), OttuHttpClient.layer)
 
 const sessionId = sessionBody().session_id
+
+/** The live clock, counting the sleeps in progress (an interrupted one ends). */
+const countingSleeps = Effect.map(Effect.clock, (live) => {
+  let active = 0
+  const clock: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => live.unsafeCurrentTimeMillis(),
+    unsafeCurrentTimeNanos: () => live.unsafeCurrentTimeNanos(),
+    currentTimeMillis: live.currentTimeMillis,
+    currentTimeNanos: live.currentTimeNanos,
+    sleep: (duration) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => active++),
+        () => live.sleep(duration),
+        () => Effect.sync(() => active--),
+      ),
+  }
+  return { clock, active: () => active }
+})
 
 describe("the SDK over OttuHttpClient, against the served sandbox", () => {
   it.effect("creates, updates, reads and cancels a checkout", () =>
@@ -175,6 +206,69 @@ describe("answers over OttuHttpClient", () => {
       expect(failureOf(exit)).toMatchObject({ _tag: "OttuTimeoutError" })
       yield* server.awaitNoConnections
       expect(server.received()).toHaveLength(1)
+    }).pipe(Effect.scoped),
+  )
+
+  it.effect("stalled headers time out with an OttuTimeoutError and the request is aborted", () =>
+    Effect.gen(function* () {
+      const server = yield* faultServer(() => ({ _tag: "StallHeaders" }))
+      // A read would be sent again after its timeout: without retries, one attempt is watched.
+      const fiber = yield* Effect.fork(
+        Effect.exit(
+          Checkout.retrieve(sessionId).pipe(
+            RequestOptions.withRequestOptions({ retry: false }),
+            Effect.provide(lean(server.url, "2 seconds")),
+          ),
+        ),
+      )
+      yield* server.awaitReceived(1)
+      yield* sleeping(2000)
+      // One second short of the timeout, nothing happens.
+      yield* TestClock.adjust("1 second")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      const exit = yield* Fiber.join(fiber)
+      expect(failureOf(exit)).toMatchObject({
+        _tag: "OttuTimeoutError",
+        method: "GET",
+        path: `/b/checkout/v1/pymt-txn/${sessionId}/`,
+      })
+      yield* server.awaitNoConnections
+    }).pipe(Effect.scoped),
+  )
+
+  it.live("the timeout's sleep ends with the call: answered, refused or interrupted", () =>
+    Effect.gen(function* () {
+      const { clock, active } = yield* countingSleeps
+      const layer = lean(served().url, "1 hour")
+      const ended = until(Effect.sync(() => active() === 0))
+      const created = yield* Checkout.create({
+        type: "e_commerce",
+        amount: "1.000",
+        currency_code: "KWD",
+        pg_codes: ["knet"],
+      }).pipe(Effect.provide(layer), Effect.withClock(clock))
+      yield* ended
+      const refused = yield* Effect.exit(
+        Checkout.retrieve(`${created.session_id}0`).pipe(
+          Effect.provide(layer),
+          Effect.withClock(clock),
+        ),
+      )
+      expect(failureOf(refused)).toMatchObject({ _tag: "OttuNotFoundError" })
+      yield* ended
+      const server = yield* faultServer(() => ({ _tag: "StallHeaders" }))
+      const fiber = yield* Effect.fork(
+        Checkout.retrieve(sessionId).pipe(
+          Effect.provide(lean(server.url, "1 hour")),
+          Effect.withClock(clock),
+        ),
+      )
+      yield* server.awaitReceived(1)
+      expect(active()).toBe(1)
+      yield* Fiber.interrupt(fiber)
+      yield* ended
+      yield* server.awaitNoConnections
     }).pipe(Effect.scoped),
   )
 

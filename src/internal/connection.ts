@@ -5,7 +5,7 @@
  * request arrived, so a checkout create or an unkeyed refund could be received twice. On Deno,
  * such a request goes over a client of its own with no connection pool (closed afterwards); on
  * Node and Bun, and with any `HttpClient` other than the fetch one, nothing changes. A client
- * marked {@link neverResent} (`OttuHttpClient`'s) sends such requests so that the runtime cannot
+ * marked lean (`OttuHttpClient`, see `marks.ts`) sends such requests so that the runtime cannot
  * re-send them, and keeps its pool.
  *
  * @internal
@@ -14,6 +14,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { isLean } from "./marks.ts"
 
 interface DenoHttpClient {
   close(): void
@@ -23,19 +24,16 @@ interface DenoLike {
   readonly createHttpClient?: (options: { readonly poolMaxIdlePerHost: number }) => DenoHttpClient
 }
 
-/** The mark of a client whose runtime never re-sends a request on its own. */
-export const neverResent: unique symbol = Symbol.for("effect-ottu/neverResent")
-
 /**
  * `effect` (a request of `client` and the reading of its body) on a fresh connection when on
- * Deno, unless `client` is marked {@link neverResent}.
+ * Deno, unless `client` is the SDK's lean one.
  */
 export const withoutConnectionReuse = <A, E, R>(
   client: HttpClient.HttpClient,
   effect: Effect.Effect<A, E, R>,
 ): Effect.Effect<A, E, R> => {
   const create = (globalThis as { readonly Deno?: DenoLike }).Deno?.createHttpClient
-  if (create === undefined || neverResent in client) return effect
+  if (create === undefined || isLean(client)) return effect
   return Effect.acquireUseRelease(
     Effect.sync(() => create({ poolMaxIdlePerHost: 0 })),
     (client) =>

@@ -7,6 +7,7 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import type { ParseOptions } from "effect/SchemaAST"
 import { InputIssue, OttuInvalidInputError } from "../OttuError.ts"
@@ -53,9 +54,34 @@ const mergedMessages = (messages: ReadonlyArray<string>): ReadonlyArray<string> 
 const inputOptions: ParseOptions = { errors: "all", onExcessProperty: "error" }
 
 /**
+ * True when every key of `input`, at every depth, is still in `output`: the decode dropped no
+ * unknown key.
+ */
+const keepsEveryKey = (input: unknown, output: unknown): boolean => {
+  if (Array.isArray(input)) {
+    return (
+      Array.isArray(output) &&
+      input.length === output.length &&
+      input.every((item, i) => keepsEveryKey(item, output[i]))
+    )
+  }
+  if (!Predicate.isRecord(input)) return true
+  if (!Predicate.isRecord(output)) return false
+  for (const key of Reflect.ownKeys(input)) {
+    if (!Object.hasOwn(output, key) || !keepsEveryKey(input[key], output[key])) return false
+  }
+  return true
+}
+
+/**
  * Decodes `input` with `schema`; unknown keys are rejected rather than silently dropped. The
  * decoder's `Either` is turned into an `Effect` here, never used as one (Effect 4's `Result` is
  * not an `Effect`).
+ *
+ * **Details:** effect's check for unknown keys (`onExcessProperty: "error"`) costs twice the rest
+ * of the decode (about 13 µs of 19 for a checkout). So the input is first decoded leniently
+ * (unknown keys dropped); when that succeeds and dropped no key, the strict decode would give the
+ * same value and is skipped. Otherwise the strict decode runs, and its issues are the error.
  */
 export const validate = <A, I>(
   schema: Schema.Schema<A, I>,
@@ -64,7 +90,10 @@ export const validate = <A, I>(
 ): Effect.Effect<A, OttuInvalidInputError> => {
   let decoded: Either.Either<A, ParseResult.ParseIssue>
   try {
-    decoded = ParseResult.decodeUnknownEither(schema, inputOptions)(input)
+    decoded = ParseResult.decodeUnknownEither(schema)(input)
+    if (Either.isLeft(decoded) || !keepsEveryKey(input, decoded.right)) {
+      decoded = ParseResult.decodeUnknownEither(schema, inputOptions)(input)
+    }
   } catch {
     // effect's decoder throws on values it cannot print (an object whose `toString` is not a
     // function): such input is refused like any other.
