@@ -15,6 +15,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -293,6 +294,32 @@ const answerOf = <A, I>(
   )
 }
 
+/** The clock effect runs on unless told otherwise: its `sleep` is a `setTimeout`. */
+const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+/** The longest delay `setTimeout` takes; a longer one would fire at once. */
+const maxTimerMillis = 2 ** 31 - 1
+
+/**
+ * Calls `fire` once `duration` has passed on `clock`, unless the returned function is called
+ * first. On the live clock that is a `setTimeout`; on any other (`TestClock`), the clock's own
+ * `sleep` in a fiber of its own.
+ */
+const alarm = (clock: Clock.Clock, duration: Duration.Duration, fire: () => void): (() => void) => {
+  if (clock === liveClock) {
+    const millis = Duration.toMillis(duration)
+    // As effect's own clock: a delay too long for a timer never comes.
+    if (millis > maxTimerMillis) return () => {}
+    const timer = setTimeout(fire, millis)
+    return () => clearTimeout(timer)
+  }
+  const sleeper = Effect.runFork(clock.sleep(duration))
+  sleeper.addObserver((exit) => {
+    if (Exit.isSuccess(exit)) fire()
+  })
+  return () => sleeper.unsafeInterruptAsFork(FiberId.none)
+}
+
 /**
  * An exchange with the client's own failures turned into `OttuTransportError`, under `timeout`.
  *
@@ -335,13 +362,10 @@ const guarded = <A, E, R>(
     return Effect.clockWith((clock) => {
       const deadline = new AbortController()
       withSignal(request, deadline.signal)
-      const timer = Effect.runFork(clock.sleep(timeout))
-      timer.addObserver((exit) => {
-        if (Exit.isSuccess(exit)) deadline.abort()
-      })
+      const cancel = alarm(clock, timeout, () => deadline.abort())
       return exchange.pipe(
         Effect.mapError((error) => (deadline.signal.aborted ? timedOut() : failure(error))),
-        Effect.onExit(() => Effect.sync(() => timer.unsafeInterruptAsFork(FiberId.none))),
+        Effect.ensuring(Effect.sync(cancel)),
       )
     })
   }

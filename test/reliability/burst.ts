@@ -1,10 +1,11 @@
 /**
- * Run as a child process by the fault suite: fires 200 calls at a server that never answers
- * (`FAULT_URL`), interrupts them all when the line `interrupt` arrives on stdin, says so, and
- * ends. The suite sends that line once the server holds all 200 requests, checks that their
+ * Run as a child process by the fault suite: makes one call the server (`FAULT_URL`) answers and
+ * one it refuses, then fires 200 calls it never answers, interrupts them all when the line
+ * `interrupt` arrives on stdin, says so, and ends. The suite sends that line once the server holds all 200 requests, checks that their
  * connections close while this process is still alive, then closes stdin: the process must then
- * exit on its own, as an aborted request leaves no socket or timer behind. The SDK's timeout is
- * an hour, so a timer left behind would keep the process alive long after the suite gave up.
+ * exit on its own, as a call answered, refused or aborted leaves no socket or timer behind. The
+ * SDK's timeout is an hour, so a timer left behind would keep the process alive long after the
+ * suite gave up.
  * `TRANSPORT=OttuHttpClient` runs it over the SDK's lean client instead of `FetchHttpClient`.
  *
  * @module
@@ -28,11 +29,16 @@ const interruptRequested = Effect.async<void>((resume) => {
   })
 })
 
+const sessionId = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
+
 const program = Effect.gen(function* () {
+  yield* Checkout.retrieve(sessionId)
+  const refused = yield* Effect.flip(Checkout.retrieve(sessionId))
+  yield* Effect.sync(() => console.log(`answered, then ${refused._tag}`))
   const calls = yield* Effect.fork(
     Effect.forEach(
       Array.from({ length: 200 }, (_, i) => i),
-      () => Checkout.retrieve("bb7fc280827c2f177a9690299cfefa4128dbbd60"),
+      () => Checkout.retrieve(sessionId),
       { concurrency: "unbounded", discard: true },
     ),
   )

@@ -446,16 +446,21 @@ describe.each(transports)("cancellation, over %s", (name) => {
   // Heavy work, not a wait: starting a second runtime that compiles the SDK takes 5 to 20 s on a
   // loaded 2-core machine; the budget only bounds a process that never exits.
   it.live(
-    "interrupted calls abort their requests and the process exits on its own",
+    "answered, refused and interrupted calls leave nothing behind: the process exits on its own",
     () =>
       Effect.gen(function* () {
         const server = yield* faultServer(() => ({ _tag: "StallHeaders" }))
+        server.plan(
+          { _tag: "Ok", json: sessionBody() },
+          { _tag: "Status", status: 404, json: { detail: "Not found." } },
+        )
         const burst = yield* runScript(fileURLToPath(new URL("./burst.ts", import.meta.url)), {
           FAULT_URL: server.url,
           TRANSPORT: name,
         })
+        yield* burst.printed("answered, then OttuNotFoundError")
         // The server holds all 200 requests before any is interrupted.
-        yield* server.awaitReceived(200)
+        yield* server.awaitReceived(202)
         burst.send("interrupt")
         yield* burst.printed("interrupted 200 calls")
         // Their connections close while the process still runs: the requests were aborted.
@@ -465,7 +470,7 @@ describe.each(transports)("cancellation, over %s", (name) => {
         burst.endInput()
         const { code } = yield* burst.exited
         expect(code).toBe(0)
-        expect(server.received()).toHaveLength(200)
+        expect(server.received()).toHaveLength(202)
       }).pipe(Effect.scoped),
     120_000,
   )
