@@ -97,6 +97,21 @@ describe("the SDK over OttuHttpClient, against the served sandbox", () => {
     }).pipe(Effect.provide(lean(served().url))),
   )
 
+  it.live("a timeout longer than a runtime timer holds (30 days, infinity) never strikes", () =>
+    Effect.gen(function* () {
+      // `setTimeout` takes at most 2^31 - 1 ms (24.8 days) and fires at once beyond that.
+      for (const timeout of [Duration.days(30), Duration.infinity]) {
+        const created = yield* Checkout.create({
+          type: "e_commerce",
+          amount: "1.000",
+          currency_code: "KWD",
+          pg_codes: ["knet"],
+        }).pipe(Effect.provide(lean(served().url, timeout)))
+        expect(created.state).toBe("created")
+      }
+    }),
+  )
+
   it.effect("works with another idle timeout for Deno's pool", () =>
     Effect.gen(function* () {
       const created = yield* Checkout.create({
