@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net"
 import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
-import { Checkout } from "../src/index.ts"
+import { Checkout, OttuHttpClient, RequestOptions } from "../src/index.ts"
 import { configLayer, failureOf, runRecorded } from "./support/setup.ts"
 
 const id = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
@@ -250,22 +250,30 @@ const misbehaving = (handler: Parameters<typeof createServer>[1]) =>
   ).pipe(Effect.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`))
 
 describe("over a real socket", () => {
-  it.live("the timeout covers a body that never ends", () =>
-    Effect.gen(function* () {
-      const baseUrl = yield* misbehaving((_req, res) => {
-        res.writeHead(200, { "content-type": "application/json" })
-        res.write('{"session_id":')
-      })
-      const exit = yield* Effect.exit(
-        provide(
-          Checkout.retrieve(id),
-          FetchHttpClient.layer,
-          configLayer({ baseUrl, timeout: "300 millis" }),
-        ),
-      )
-      expect(failureOf(exit)._tag).toBe("OttuTimeoutError")
-    }).pipe(Effect.scoped),
-  )
+  // On the live clock: `Effect.timeoutFail` over FetchHttpClient, a `setTimeout` that aborts the
+  // request over OttuHttpClient.
+  const transports = [
+    ["FetchHttpClient", FetchHttpClient.layer],
+    ["OttuHttpClient", OttuHttpClient.layer],
+  ] as const
+  for (const [name, transport] of transports) {
+    it.live(`the timeout covers a body that never ends, over ${name}`, () =>
+      Effect.gen(function* () {
+        const baseUrl = yield* misbehaving((_req, res) => {
+          res.writeHead(200, { "content-type": "application/json" })
+          res.write('{"session_id":')
+        })
+        const exit = yield* Effect.exit(
+          provide(
+            Checkout.retrieve(id).pipe(RequestOptions.withRequestOptions({ retry: false })),
+            transport,
+            configLayer({ baseUrl, timeout: "300 millis" }),
+          ),
+        )
+        expect(failureOf(exit)).toMatchObject({ _tag: "OttuTimeoutError", method: "GET" })
+      }).pipe(Effect.scoped),
+    )
+  }
 
   it.live("a connection reset mid-body is an OttuTransportError", () =>
     Effect.gen(function* () {
