@@ -30,14 +30,18 @@ import {
   OttuAuth,
   OttuConfig,
   OttuHttpClient,
-  PaymentMethods,
   Reports,
   RequestOptions,
 } from "../src/index.ts"
 import { defaultMaxBodyBytes } from "../src/internal/body.ts"
 import { sleeping, until } from "./support/events.ts"
 import { type Fault, faultServer } from "./support/faults.ts"
-import { serve, serveSandboxForTests } from "./support/serve.ts"
+import {
+  checkoutRoundTrip,
+  serveRedirectedDownload,
+  serveSandboxForTests,
+  serveScoped,
+} from "./support/serve.ts"
 import { failureOf, sessionBody } from "./support/setup.ts"
 
 const key = Redacted.make("lean-sandbox-key")
@@ -79,18 +83,7 @@ const countingSleeps = Effect.map(Effect.clock, (live) => {
 describe("the SDK over OttuHttpClient, against the served sandbox", () => {
   it.effect("creates, updates, reads and cancels a checkout", () =>
     Effect.gen(function* () {
-      const methods = yield* PaymentMethods.list({ plugin: "e_commerce", currencies: ["KWD"] })
-      const code = methods.payment_methods[0]?.code ?? "missing"
-      const created = yield* Checkout.create({
-        type: "e_commerce",
-        amount: "20.23",
-        currency_code: "KWD",
-        pg_codes: [code],
-      })
-      expect(created.amount).toBe("20.230")
-      const updated = yield* Checkout.update(created.session_id, { amount: "21.000" })
-      expect(updated.amount).toBe("21.000")
-      expect((yield* Checkout.retrieve(created.session_id)).amount).toBe("21.000")
+      const created = yield* checkoutRoundTrip
       const canceled = yield* Operation.cancel({ session_id: created.session_id })
       expect(canceled.result).toBe("success")
       expect((yield* Checkout.retrieve(created.session_id)).state).toBe("canceled")
@@ -313,36 +306,20 @@ describe("Reports.download over OttuHttpClient", () => {
       const token = "0b7e3a2c-59f4-4a4e-9f43-7f1d2c3b4a50"
       const downloadPath = `/b/api/v1/reports/files/${token}/download/`
       const rows = Array.from({ length: 2000 }, (_, i) => `s${i},20.230\r\n`)
-      const seen: Array<{ path: string; authorization: string | null }> = []
-      let origin = ""
-      const server = yield* Effect.acquireRelease(
-        Effect.promise(() =>
-          serve(async (request) => {
-            const url = new URL(request.url)
-            seen.push({ path: url.pathname, authorization: request.headers.get("authorization") })
-            if (url.pathname === downloadPath) {
-              return new Response(null, {
-                status: 302,
-                headers: { location: `${origin}/storage/daily.csv?signature=s3cr3t` },
-              })
-            }
-            const encoder = new TextEncoder()
-            let row = 0
-            return new Response(
-              new ReadableStream<Uint8Array>({
-                pull: (controller) => {
-                  if (row === rows.length) return controller.close()
-                  controller.enqueue(encoder.encode(rows.slice(row, row + 100).join("")))
-                  row += 100
-                },
-              }),
-              { headers: { "content-type": "text/csv" } },
-            )
+      const server = yield* serveRedirectedDownload(downloadPath, () => {
+        const encoder = new TextEncoder()
+        let row = 0
+        return new Response(
+          new ReadableStream<Uint8Array>({
+            pull: (controller) => {
+              if (row === rows.length) return controller.close()
+              controller.enqueue(encoder.encode(rows.slice(row, row + 100).join("")))
+              row += 100
+            },
           }),
-        ),
-        (server) => Effect.promise(() => server.close()),
-      )
-      origin = server.url
+          { headers: { "content-type": "text/csv" } },
+        )
+      })
       const file = yield* Reports.download(token).pipe(Effect.provide(lean(server.url)))
       const chunks = yield* Stream.runCollect(file.body)
       const text = new TextDecoder().decode(
@@ -354,7 +331,7 @@ describe("Reports.download over OttuHttpClient", () => {
         }),
       )
       expect(text).toBe(rows.join(""))
-      expect(seen).toEqual([
+      expect(server.seen).toEqual([
         { path: downloadPath, authorization: `Api-Key ${Redacted.value(key)}` },
         { path: "/storage/daily.csv", authorization: null },
       ])
@@ -364,24 +341,19 @@ describe("Reports.download over OttuHttpClient", () => {
 
 describe("OttuHttpClient as an HttpClient", () => {
   /** Answers what it received: method, path, query, content type, body; sets a cookie. */
-  const echo = Effect.acquireRelease(
-    Effect.promise(() =>
-      serve(async (request) => {
-        const url = new URL(request.url)
-        return Response.json(
-          {
-            method: request.method,
-            path: url.pathname,
-            query: url.search,
-            type: request.headers.get("content-type"),
-            body: await request.text(),
-          },
-          { headers: { "set-cookie": "lean=1; Path=/" } },
-        )
-      }),
-    ),
-    (server) => Effect.promise(() => server.close()),
-  )
+  const echo = serveScoped(async (request) => {
+    const url = new URL(request.url)
+    return Response.json(
+      {
+        method: request.method,
+        path: url.pathname,
+        query: url.search,
+        type: request.headers.get("content-type"),
+        body: await request.text(),
+      },
+      { headers: { "set-cookie": "lean=1; Path=/" } },
+    )
+  })
 
   const echoed = (response: HttpClientResponse.HttpClientResponse) =>
     Effect.map(response.json, (json) => json as Record<string, string | null>)
@@ -438,11 +410,8 @@ describe("OttuHttpClient as an HttpClient", () => {
 
   it.live("honours FetchHttpClient.RequestInit from the context (manual redirects)", () =>
     Effect.gen(function* () {
-      const server = yield* Effect.acquireRelease(
-        Effect.promise(() =>
-          serve(async () => new Response(null, { status: 302, headers: { location: "/else" } })),
-        ),
-        (server) => Effect.promise(() => server.close()),
+      const server = yield* serveScoped(
+        async () => new Response(null, { status: 302, headers: { location: "/else" } }),
       )
       const response = yield* HttpClient.get(`${server.url}/r`).pipe(
         Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }),

@@ -34,7 +34,7 @@ import {
 } from "./support/recording.ts"
 import { reportBody } from "./support/reports.ts"
 import { sandboxConfig, sandboxKey } from "./support/sandbox.ts"
-import { serve } from "./support/serve.ts"
+import { serveRedirectedDownload } from "./support/serve.ts"
 import {
   apiKey,
   configLayer,
@@ -418,31 +418,16 @@ describe("Reports.download", () => {
 describe("Reports.download over a real socket with the fetch client", () => {
   it.live("the same-origin redirect is not followed with the Authorization header", () =>
     Effect.gen(function* () {
-      const seen: Array<{ path: string; authorization: string | null }> = []
-      let origin = ""
-      const served = yield* Effect.acquireRelease(
-        Effect.promise(() =>
-          serve(async (request) => {
-            const url = new URL(request.url)
-            seen.push({ path: url.pathname, authorization: request.headers.get("authorization") })
-            if (url.pathname === downloadPath) {
-              return new Response(null, {
-                status: 302,
-                headers: { location: `${origin}/storage/daily.csv?signature=s3cr3t` },
-              })
-            }
-            return new Response(csv, { headers: { "content-type": "text/csv" } })
-          }),
-        ),
-        (server) => Effect.promise(() => server.close()),
+      const served = yield* serveRedirectedDownload(
+        downloadPath,
+        () => new Response(csv, { headers: { "content-type": "text/csv" } }),
       )
-      origin = served.url
       const text = yield* Reports.download(token).pipe(
         Effect.flatMap((file) => bytesOf(file.body)),
         Effect.provide(Layer.merge(configLayer({ baseUrl: served.url }), FetchHttpClient.layer)),
       )
       expect(text).toBe(csv)
-      expect(seen).toEqual([
+      expect(served.seen).toEqual([
         { path: downloadPath, authorization: `Api-Key ${apiKey}` },
         { path: "/storage/daily.csv", authorization: null },
       ])

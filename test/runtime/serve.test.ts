@@ -5,8 +5,8 @@
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
-import { Checkout, OttuAuth, OttuConfig, PaymentMethods } from "../../src/index.ts"
-import { serveSandboxForTests } from "../support/serve.ts"
+import { Checkout, OttuAuth, OttuConfig } from "../../src/index.ts"
+import { checkoutRoundTrip, serveSandboxForTests } from "../support/serve.ts"
 import { failureOf } from "../support/setup.ts"
 
 const key = Redacted.make("served-sandbox-key")
@@ -26,19 +26,8 @@ describe("the sandbox served by the runtime", () => {
 
   it.effect("answers the SDK over a real socket", () =>
     Effect.gen(function* () {
-      const methods = yield* PaymentMethods.list({ plugin: "e_commerce", currencies: ["KWD"] })
-      const code = methods.payment_methods[0]?.code ?? "missing"
-      const created = yield* Checkout.create({
-        type: "e_commerce",
-        amount: "20.23",
-        currency_code: "KWD",
-        pg_codes: [code],
-      })
-      expect(created.amount).toBe("20.230")
+      const created = yield* checkoutRoundTrip
       expect(created.checkout_url).toContain("https://pay.example.test/")
-      const updated = yield* Checkout.update(created.session_id, { amount: "21.000" })
-      expect(updated.amount).toBe("21.000")
-      expect((yield* Checkout.retrieve(created.session_id)).amount).toBe("21.000")
     }).pipe(Effect.provide(overSocket())),
   )
 

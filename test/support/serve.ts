@@ -6,8 +6,10 @@
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { afterAll, beforeAll } from "@effect/vitest"
-import { OttuSandbox } from "../../src/index.ts"
+import type { HttpClient } from "@effect/platform"
+import { afterAll, beforeAll, expect } from "@effect/vitest"
+import { Effect, type Scope } from "effect"
+import { Checkout, type OttuConfig, OttuSandbox, PaymentMethods } from "../../src/index.ts"
 
 /** A running server. */
 export interface Served {
@@ -97,6 +99,75 @@ export const serve = async (handler: Handler): Promise<Served> => {
   }
   return serveNode(handler)
 }
+
+/** Serves `handler` for the scope of the test: stopped when the scope closes. */
+export const serveScoped = (handler: Handler): Effect.Effect<Served, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.promise(() => serve(handler)),
+    (server) => Effect.promise(() => server.close()),
+  )
+
+/** A request a download server received: its path and its `Authorization` header. */
+export interface Seen {
+  readonly path: string
+  readonly authorization: string | null
+}
+
+/**
+ * Serves a report download for the scope of the test: `downloadPath` answers with a same-origin
+ * redirect to `/storage/daily.csv?signature=s3cr3t`, any other path with `file()`. `seen` lists
+ * each request's path and `Authorization` header, in order.
+ */
+export const serveRedirectedDownload = (
+  downloadPath: string,
+  file: () => Response,
+): Effect.Effect<
+  { readonly url: string; readonly seen: ReadonlyArray<Seen> },
+  never,
+  Scope.Scope
+> =>
+  Effect.gen(function* () {
+    const seen: Array<Seen> = []
+    let origin = ""
+    const server = yield* serveScoped(async (request) => {
+      const url = new URL(request.url)
+      seen.push({ path: url.pathname, authorization: request.headers.get("authorization") })
+      if (url.pathname === downloadPath) {
+        return new Response(null, {
+          status: 302,
+          headers: { location: `${origin}/storage/daily.csv?signature=s3cr3t` },
+        })
+      }
+      return file()
+    })
+    origin = server.url
+    return { url: server.url, seen }
+  })
+
+/**
+ * The SDK's checkout round trip against a served sandbox: lists the payment methods, creates a
+ * checkout with the first one, updates its amount and reads it back, checking each answer.
+ * Returns the checkout as created.
+ */
+export const checkoutRoundTrip: Effect.Effect<
+  Checkout.CheckoutSession,
+  Checkout.CheckoutError,
+  OttuConfig.OttuConfig | HttpClient.HttpClient
+> = Effect.gen(function* () {
+  const methods = yield* PaymentMethods.list({ plugin: "e_commerce", currencies: ["KWD"] })
+  const code = methods.payment_methods[0]?.code ?? "missing"
+  const created = yield* Checkout.create({
+    type: "e_commerce",
+    amount: "20.23",
+    currency_code: "KWD",
+    pg_codes: [code],
+  })
+  expect(created.amount).toBe("20.230")
+  const updated = yield* Checkout.update(created.session_id, { amount: "21.000" })
+  expect(updated.amount).toBe("21.000")
+  expect((yield* Checkout.retrieve(created.session_id)).amount).toBe("21.000")
+  return created
+})
 
 /**
  * Serves a fresh sandbox for the tests of the calling file: started before them, stopped after.
