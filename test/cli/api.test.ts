@@ -53,19 +53,23 @@ describeProcesses.each(sourceRuntimes)("ottu API commands on $name", (runtime) =
     expect((await ottu("payment-methods")).code).toBe(0)
     await server.printed(/^POST \/b\/pbl\/v2\/payment-methods\/ -> 200$/)
   }
+  /** `invoice create` in KWD on knet, due 2026-12-31, numbered `invoiceNumber` (no items yet). */
+  const invoiceCreate = (invoiceNumber: string) => [
+    "invoice",
+    "create",
+    "--currency-code",
+    "KWD",
+    "--pg-codes",
+    "knet",
+    "--invoice-number",
+    invoiceNumber,
+    "--due-date",
+    "2026-12-31",
+  ]
 
   it("invoice create: an itemised invoice, its session readable as a checkout", async () => {
     const invoice = await json(
-      "invoice",
-      "create",
-      "--currency-code",
-      "KWD",
-      "--pg-codes",
-      "knet",
-      "--invoice-number",
-      "INV-CLI-1",
-      "--due-date",
-      "2026-12-31",
+      ...invoiceCreate("INV-CLI-1"),
       "--item",
       "W-1:Widget: blue:3:1.250",
       "--item",
@@ -84,20 +88,7 @@ describeProcesses.each(sourceRuntimes)("ottu API commands on $name", (runtime) =
     const session = await ottu("checkout", "get", invoice.session_id)
     expect(session.stdout).toContain(`state:        created\namount:       13.750 KWD`)
 
-    const text = await ottu(
-      "invoice",
-      "create",
-      "--currency-code",
-      "KWD",
-      "--pg-codes",
-      "knet",
-      "--invoice-number",
-      "INV-CLI-2",
-      "--due-date",
-      "2026-12-31",
-      "--item",
-      "W-1:Widget:2:0.500",
-    )
+    const text = await ottu(...invoiceCreate("INV-CLI-2"), "--item", "W-1:Widget:2:0.500")
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(
       /^invoice_number: INV-CLI-2\ninvoice_id: +\d+\nstatus: +sent\ndue_date: +2026-12-31\nitems: +1\ntotal: +1\.000 KWD\nsession_id: +[0-9a-f]{40}\n/,
@@ -105,18 +96,7 @@ describeProcesses.each(sourceRuntimes)("ottu API commands on $name", (runtime) =
   })
 
   it("invoice create: a malformed item is a usage error, a bad price is refused unsent", async () => {
-    const args = [
-      "invoice",
-      "create",
-      "--currency-code",
-      "KWD",
-      "--pg-codes",
-      "knet",
-      "--invoice-number",
-      "INV-BAD",
-      "--due-date",
-      "2026-12-31",
-    ]
+    const args = invoiceCreate("INV-BAD")
     const before = answered(/^POST \/b\/invoice\/v1\/invoice\/ -> /)
     const malformed = await ottu(...args, "--item", "W-1:3:1.250")
     expect(malformed.code).toBe(2)
@@ -212,35 +192,16 @@ describeProcesses.each(sourceRuntimes)("ottu API commands on $name", (runtime) =
       body: { detail: "the available balance is less than 500.000" },
     })
 
-    const text = await ottu("wallet", "entries", "--customer-id", customer, "--currency", "KWD")
+    const entries = ["wallet", "entries", "--customer-id", customer, "--currency", "KWD"]
+    const text = await ottu(...entries)
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(
       /^created_at +entry_type +direction +amount +status +session_id\n\S+ +credit_refund +credit +20\.000 KWD +completed +-\n\S+ +debit_payment +debit +5\.000 KWD +completed +-\n$/,
     )
-    const first = await json(
-      "wallet",
-      "entries",
-      "--customer-id",
-      customer,
-      "--currency",
-      "KWD",
-      "--per-page",
-      "1",
-    )
+    const first = await json(...entries, "--per-page", "1")
     expect(first).toMatchObject({ results: [{ entry_type: "credit_refund", amount: "20.000" }] })
     expect(first.next).toMatchObject({ per_page: 1 })
-    const second = await json(
-      "wallet",
-      "entries",
-      "--customer-id",
-      customer,
-      "--currency",
-      "KWD",
-      "--per-page",
-      "1",
-      "--cursor",
-      String(first.next.cursor),
-    )
+    const second = await json(...entries, "--per-page", "1", "--cursor", String(first.next.cursor))
     expect(second).toMatchObject({ results: [{ entry_type: "debit_payment", amount: "5.000" }] })
 
     const none = await ottu("wallet", "entries", "--customer-id", "nobody", "--currency", "KWD")

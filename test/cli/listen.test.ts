@@ -30,20 +30,29 @@ describeProcesses.each(sourceRuntimes)("ottu webhook trigger and listen on $name
     await target?.stop()
   })
 
-  it("round-trips a signed payment event, forwarded unchanged", async () => {
-    const session = "a".repeat(40)
-    const ran = await run(runtime, [
+  /** `ottu webhook trigger <event> [options]` to the listener for `session`, signed by `signer`. */
+  const trigger = (
+    event: "payment" | "operation",
+    session: string,
+    options: ReadonlyArray<string>,
+    signer = key,
+  ) =>
+    run(runtime, [
       "webhook",
       "trigger",
-      "payment",
+      event,
+      ...options,
       "--to",
       listener.url,
       "--key",
-      key,
+      signer,
       "--session",
       session,
-      "--json",
     ])
+
+  it("round-trips a signed payment event, forwarded unchanged", async () => {
+    const session = "a".repeat(40)
+    const ran = await trigger("payment", session, ["--json"])
     expect(ran.code).toBe(0)
     const printed = JSON.parse(ran.stdout)
     expect(printed).toMatchObject({ status: 200, answer: '{"detail":"Success"}' })
@@ -59,19 +68,7 @@ describeProcesses.each(sourceRuntimes)("ottu webhook trigger and listen on $name
 
   it("sends an operation event in the state asked for", async () => {
     const session = "b".repeat(40)
-    const ran = await run(runtime, [
-      "webhook",
-      "trigger",
-      "operation",
-      "--operation",
-      "capture",
-      "--to",
-      listener.url,
-      "--key",
-      key,
-      "--session",
-      session,
-    ])
+    const ran = await trigger("operation", session, ["--operation", "capture"])
     expect(ran.code).toBe(0)
     expect(ran.stdout).toContain(`sent operation event for ${session} to ${listener.url}`)
     await listener.printed(
@@ -81,19 +78,7 @@ describeProcesses.each(sourceRuntimes)("ottu webhook trigger and listen on $name
 
   it("sends a failed payment, and the receiver's refusal makes trigger exit 1", async () => {
     const session = "c".repeat(40)
-    const ran = await run(runtime, [
-      "webhook",
-      "trigger",
-      "payment",
-      "--state",
-      "failed",
-      "--to",
-      listener.url,
-      "--key",
-      "not-the-listener-key",
-      "--session",
-      session,
-    ])
+    const ran = await trigger("payment", session, ["--state", "failed"], "not-the-listener-key")
     expect(ran.code).toBe(1)
     expect(ran.stdout).toContain("status: 401")
     await listener.printed(/^refused: The webhook signature does not match$/)

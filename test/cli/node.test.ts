@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as CheckoutStore from "../../src/CheckoutStore.ts"
 import { answer, freshId } from "../support/store.ts"
-import { describeProcesses, nodeOn, type Runtime, run, start } from "./process.ts"
+import { checkoutCreate, describeProcesses, nodeOn, type Runtime, run, start } from "./process.ts"
 
 let directory = ""
 let bundle = ""
@@ -67,20 +67,9 @@ describeProcesses("the bundled ottu bin on Node", () => {
   it("serves the sandbox, answers its own checkout create, and stops on SIGINT", async () => {
     const server = await start(node, ["sandbox", "serve", "--port", "0"])
     try {
-      const ran = await run(
-        node,
-        [
-          "checkout",
-          "create",
-          "--amount",
-          "10.000",
-          "--currency-code",
-          "KWD",
-          "--pg-codes",
-          "knet",
-        ],
-        { env: { OTTU_BASE_URL: server.url, OTTU_API_KEY: "any" } },
-      )
+      const ran = await run(node, checkoutCreate("10.000", "knet"), {
+        env: { OTTU_BASE_URL: server.url, OTTU_API_KEY: "any" },
+      })
       expect(ran.code).toBe(0)
       expect(ran.stdout).toMatch(
         /^session_id: +[0-9a-f]{40}\nstate: +created\namount: +10\.000 KWD\n/,

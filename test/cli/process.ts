@@ -94,6 +94,26 @@ export const run = (
     child.stdin?.end(options.stdin ?? "")
   })
 
+/**
+ * The arguments of `ottu checkout create` for `amount` in KWD on `pgCodes` (comma-separated),
+ * followed by `more`.
+ */
+export const checkoutCreate = (
+  amount: string,
+  pgCodes: string,
+  ...more: ReadonlyArray<string>
+): Array<string> => [
+  "checkout",
+  "create",
+  "--amount",
+  amount,
+  "--currency-code",
+  "KWD",
+  "--pg-codes",
+  pgCodes,
+  ...more,
+]
+
 /** A command that serves until stopped. */
 export interface Started {
   readonly url: string

@@ -6,7 +6,14 @@
  * anything is sent; Ctrl-C stops it.
  */
 import { afterAll, beforeAll, expect, it } from "@effect/vitest"
-import { describeProcesses, run, type Started, sourceRuntimes, start } from "./process.ts"
+import {
+  checkoutCreate,
+  describeProcesses,
+  run,
+  type Started,
+  sourceRuntimes,
+  start,
+} from "./process.ts"
 
 const apiKey = "cli-sandbox-key"
 const created = /^POST \/b\/checkout\/v1\/pymt-txn\/ -> /
@@ -61,18 +68,14 @@ describeProcesses.each(sourceRuntimes)("ottu sandbox serve on $name", (runtime) 
 
   it("runs a checkout's life through the CLI and the control routes", async () => {
     const session = await json(
-      "checkout",
-      "create",
-      "--amount",
-      "12.500",
-      "--currency-code",
-      "KWD",
-      "--pg-codes",
-      "knet,credit-card",
-      "--customer-id",
-      "cust-cli",
-      "--order-no",
-      "order-cli",
+      ...checkoutCreate(
+        "12.500",
+        "knet,credit-card",
+        "--customer-id",
+        "cust-cli",
+        "--order-no",
+        "order-cli",
+      ),
     )
     expect(session).toMatchObject({ amount: "12.500", state: "created", order_no: "order-cli" })
     const id: string = session.session_id
@@ -101,16 +104,7 @@ describeProcesses.each(sourceRuntimes)("ottu sandbox serve on $name", (runtime) 
   })
 
   it("cancels with a generated tracking key and prints it", async () => {
-    const session = await json(
-      "checkout",
-      "create",
-      "--amount",
-      "1.000",
-      "--currency-code",
-      "KWD",
-      "--pg-codes",
-      "knet",
-    )
+    const session = await json(...checkoutCreate("1.000", "knet"))
     const ran = await ottu("cancel", session.session_id, "--auto-key")
     expect(ran.code).toBe(0)
     expect(ran.stdout).toMatch(/^operation: +cancel\nresult: +success\n/)
@@ -128,16 +122,7 @@ describeProcesses.each(sourceRuntimes)("ottu sandbox serve on $name", (runtime) 
   })
 
   it("prints Ottu's refusal in one line with its status and exits 1", async () => {
-    const session = await json(
-      "checkout",
-      "create",
-      "--amount",
-      "1.000",
-      "--currency-code",
-      "KWD",
-      "--pg-codes",
-      "knet",
-    )
+    const session = await json(...checkoutCreate("1.000", "knet"))
     const ran = await ottu("status", session.session_id)
     expect(ran.code).toBe(1)
     expect(ran.stdout).toBe("")
@@ -160,16 +145,7 @@ describeProcesses.each(sourceRuntimes)("ottu sandbox serve on $name", (runtime) 
       .output()
       .split("\n")
       .filter((line) => created.test(line)).length
-    const ran = await ottu(
-      "checkout",
-      "create",
-      "--amount",
-      "1.0001",
-      "--currency-code",
-      "KWD",
-      "--pg-codes",
-      "knet",
-    )
+    const ran = await ottu(...checkoutCreate("1.0001", "knet"))
     expect(ran.code).toBe(1)
     expect(ran.stderr).toMatch(/^error: OttuInvalidInputError: .*nothing was sent: amount: /)
     // A request the server answered shows up in its log before the client's process ends.
@@ -205,19 +181,7 @@ describeProcesses.each(sourceRuntimes)(
       const env = { OTTU_BASE_URL: server.url, OTTU_API_KEY: "any" }
       const created = await run(
         runtime,
-        [
-          "checkout",
-          "create",
-          "--amount",
-          "3.000",
-          "--currency-code",
-          "KWD",
-          "--pg-codes",
-          "knet",
-          "--order-no",
-          "by-order",
-          "--json",
-        ],
+        checkoutCreate("3.000", "knet", "--order-no", "by-order", "--json"),
         { env },
       )
       const id = JSON.parse(created.stdout).session_id
