@@ -5,8 +5,8 @@ import { AutoDebit, Checkout, type OttuConfig, OttuError } from "../src/index.ts
 import type { Recorded, Reply } from "./support/recording.ts"
 import {
   apiKey,
-  failureOf,
   merchantId,
+  runFailed,
   runRecorded,
   sessionBody,
   successOf,
@@ -203,11 +203,10 @@ describe("AutoDebit.charge", () => {
     it.effect(`a 200 with result ${result} is an OttuOperationFailedError keeping the body`, () =>
       Effect.gen(function* () {
         const body = payment({ result, state: "failed", message: "Insufficient funds" })
-        const { exit } = yield* runRecorded(AutoDebit.charge({ session_id: id, token }), {
+        const { error } = yield* runFailed(AutoDebit.charge({ session_id: id, token }), {
           status: 200,
           json: body,
         })
-        const error = failureOf(exit)
         expect(error._tag).toBe("OttuOperationFailedError")
         if (error._tag !== "OttuOperationFailedError") return
         expect(error).toMatchObject({
@@ -225,11 +224,11 @@ describe("AutoDebit.charge", () => {
   it.effect("a 400 refusal is an OttuBadRequestError with Ottu's detail", () =>
     Effect.gen(function* () {
       const body = { detail: "Payment gateway does not support auto debit.", result: "failed" }
-      const { exit } = yield* runRecorded(
+      const { error } = yield* runFailed(
         AutoDebit.charge({ session_id: id, token }, { endpoint: "payment/auto-debit" }),
         { status: 400, json: body },
       )
-      expect(failureOf(exit)).toMatchObject({
+      expect(error).toMatchObject({
         _tag: "OttuBadRequestError",
         status: 400,
         path: paymentChargePath,
@@ -249,11 +248,10 @@ describe("AutoDebit.charge", () => {
   for (const [label, params, field] of refused) {
     it.effect(`refuses ${label} and sends nothing`, () =>
       Effect.gen(function* () {
-        const { exit, requests } = yield* runRecorded(
+        const { error, requests } = yield* runFailed(
           AutoDebit.charge(params as typeof AutoDebit.ChargeParams.Encoded),
           { status: 200, json: payment() },
         )
-        const error = failureOf(exit)
         expect(error._tag).toBe("OttuInvalidInputError")
         if (error._tag === "OttuInvalidInputError") {
           expect(fieldsOf(error)).toEqual([field])
@@ -266,47 +264,33 @@ describe("AutoDebit.charge", () => {
 })
 
 describe("AutoDebit.checkout", () => {
+  const input = {
+    type: "e_commerce",
+    amount: "20.230",
+    currency_code: "KWD",
+    pg_codes: ["credit-card"],
+    customer_id: "cust-7",
+    agreement,
+  } as const
+
   it.effect("creates a checkout with payment_type auto_debit, agreement and customer", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
-        AutoDebit.checkout({
-          type: "e_commerce",
-          amount: "20.230",
-          currency_code: "KWD",
-          pg_codes: ["credit-card"],
-          customer_id: "cust-7",
-          agreement,
-        }),
-        { status: 201, json: sessionBody({ payment_type: "auto_debit", customer_id: "cust-7" }) },
-      )
+      const { exit, requests } = yield* runRecorded(AutoDebit.checkout(input), {
+        status: 201,
+        json: sessionBody({ payment_type: "auto_debit", customer_id: "cust-7" }),
+      })
       expect(successOf(exit).payment_type).toBe("auto_debit")
       expect(requests).toHaveLength(1)
       expect(requests[0]?.method).toBe("POST")
       expect(requests[0]?.path).toBe(checkoutPath)
-      expect(requests[0]?.json).toEqual({
-        type: "e_commerce",
-        amount: "20.230",
-        currency_code: "KWD",
-        pg_codes: ["credit-card"],
-        customer_id: "cust-7",
-        agreement,
-        payment_type: "auto_debit",
-      })
+      expect(requests[0]?.json).toEqual({ ...input, payment_type: "auto_debit" })
     }),
   )
 
   it.effect("overrides a payment_type smuggled in by a cast", () =>
     Effect.gen(function* () {
       const { requests } = yield* runRecorded(
-        AutoDebit.checkout({
-          type: "e_commerce",
-          amount: "20.230",
-          currency_code: "KWD",
-          pg_codes: ["credit-card"],
-          customer_id: "cust-7",
-          agreement,
-          payment_type: "one_off",
-        } as AutoDebit.CheckoutInput),
+        AutoDebit.checkout({ ...input, payment_type: "one_off" } as AutoDebit.CheckoutInput),
         { status: 201, json: sessionBody() },
       )
       expect(requests[0]?.json).toMatchObject({ payment_type: "auto_debit" })
@@ -315,18 +299,11 @@ describe("AutoDebit.checkout", () => {
 
   it.effect("refuses a checkout without an agreement id and sends nothing", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
-        AutoDebit.checkout({
-          type: "e_commerce",
-          amount: "20.230",
-          currency_code: "KWD",
-          pg_codes: ["credit-card"],
-          customer_id: "cust-7",
-          agreement: {} as typeof Checkout.Agreement.Encoded,
-        }),
+      const { error, requests } = yield* runFailed(
+        AutoDebit.checkout({ ...input, agreement: {} as typeof Checkout.Agreement.Encoded }),
         { status: 201, json: sessionBody() },
       )
-      expect(failureOf(exit)._tag).toBe("OttuInvalidInputError")
+      expect(error._tag).toBe("OttuInvalidInputError")
       expect(requests).toHaveLength(0)
     }),
   )
@@ -429,7 +406,7 @@ describe("AutoDebit.autoFlow", () => {
 
   it.effect("a TokenSource without a token: step token, nothing sent", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow(flowInput).pipe(
           Effect.provideService(AutoDebit.TokenSource, {
             latest: () => Effect.succeedNone,
@@ -437,7 +414,6 @@ describe("AutoDebit.autoFlow", () => {
         ),
         happy,
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({ _tag: "OttuFlowError", flow: "auto_debit", step: "token" })
       expect(error.cause).toMatchObject({
         _tag: "OttuNoSavedTokenError",
@@ -455,13 +431,12 @@ describe("AutoDebit.autoFlow", () => {
         agreement_id: "A123456789",
         reason: "the store is unavailable",
       })
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow(flowInput).pipe(
           Effect.provideService(AutoDebit.TokenSource, { latest: () => Effect.fail(stored) }),
         ),
         happy,
       )
-      const error = failureOf(exit)
       expect(error.step).toBe("token")
       expect(error.cause).toBe(stored)
       expect(requests).toHaveLength(0)
@@ -524,11 +499,10 @@ describe("AutoDebit.autoFlow", () => {
   ] as const) {
     it.effect(`${label}: step token, nothing sent (no checkout is left behind)`, () =>
       Effect.gen(function* () {
-        const { exit, requests } = yield* runRecorded(
+        const { error, requests } = yield* runFailed(
           AutoDebit.autoFlow({ ...flowInput, token: bad }),
           happy,
         )
-        const error = failureOf(exit)
         expect(error).toMatchObject({ _tag: "OttuFlowError", step: "token" })
         expect(error.cause._tag).toBe("OttuInvalidInputError")
         expect(requests).toHaveLength(0)
@@ -549,11 +523,10 @@ describe("AutoDebit.autoFlow", () => {
 
   it.effect("layerCardsTokenSource without a card: step token, only the card list sent", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow(flowInput).pipe(Effect.provide(AutoDebit.layerCardsTokenSource)),
         router({ cards: { status: 200, json: [] } }),
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({ _tag: "OttuFlowError", step: "token" })
       expect(error.cause).toMatchObject({
         _tag: "OttuNoSavedTokenError",
@@ -566,11 +539,10 @@ describe("AutoDebit.autoFlow", () => {
 
   it.effect("layerCardsTokenSource when the cards API fails: step token naming the failure", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow(flowInput).pipe(Effect.provide(AutoDebit.layerCardsTokenSource)),
         router({ cards: { status: 403, json: { detail: "Basic auth is not supported." } } }),
       )
-      const error = failureOf(exit)
       expect(error.step).toBe("token")
       expect(error.cause._tag).toBe("OttuNoSavedTokenError")
       if (error.cause._tag === "OttuNoSavedTokenError") {
@@ -584,11 +556,10 @@ describe("AutoDebit.autoFlow", () => {
 
   it.effect("no auto-debit gateway: step payment_methods with OttuNoGatewayError", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow({ ...flowInput, token }),
         router({ methods: { status: 200, json: methods() } }),
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({
         _tag: "OttuFlowError",
         flow: "auto_debit",
@@ -607,11 +578,10 @@ describe("AutoDebit.autoFlow", () => {
 
   it.effect("a failing payment-methods call: step payment_methods with its error", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow({ ...flowInput, token }),
         router({ methods: { status: 403, json: { detail: "Permission denied." } } }),
       )
-      const error = failureOf(exit)
       expect(error.step).toBe("payment_methods")
       expect(error.cause).toMatchObject({ _tag: "OttuForbiddenError", path: methodsPath })
       expect(requests).toHaveLength(1)
@@ -621,14 +591,13 @@ describe("AutoDebit.autoFlow", () => {
   it.effect("a refused checkout: step checkout, no session, no charge", () =>
     Effect.gen(function* () {
       const body = { agreement: { id: ["An agreement with this id already exists."] } }
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow({ ...flowInput, token }),
         router({
           methods: { status: 200, json: methods("credit-card") },
           checkout: { status: 400, json: body },
         }),
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({ _tag: "OttuFlowError", flow: "auto_debit", step: "checkout" })
       expect(error.session_id).toBeUndefined()
       expect(error.cause).toMatchObject({
@@ -643,7 +612,7 @@ describe("AutoDebit.autoFlow", () => {
 
   it.effect("a failed charge: step charge with the session id", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         AutoDebit.autoFlow({ ...flowInput, token }),
         router({
           methods: { status: 200, json: methods("credit-card") },
@@ -654,7 +623,6 @@ describe("AutoDebit.autoFlow", () => {
           },
         }),
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({
         _tag: "OttuFlowError",
         flow: "auto_debit",
@@ -673,14 +641,13 @@ describe("AutoDebit.autoFlow", () => {
 
   it.effect("a refused charge (400): step charge with the session id", () =>
     Effect.gen(function* () {
-      const { exit } = yield* runRecorded(
+      const { error } = yield* runFailed(
         AutoDebit.autoFlow({ ...flowInput, pg_codes: ["credit-card"], token }),
         router({
           checkout: { status: 201, json: sessionBody({ payment_type: "auto_debit" }) },
           charge: { status: 400, json: { detail: "Invalid token.", result: "failed" } },
         }),
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({ step: "charge", session_id: id })
       expect(error.cause).toMatchObject({ _tag: "OttuBadRequestError", detail: "Invalid token." })
     }),
@@ -733,11 +700,10 @@ describe("Checkout.autoFlow", () => {
 
   it.effect("no gateway for the currency: step payment_methods, no checkout", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         Checkout.autoFlow(input),
         router({ methods: { status: 200, json: methods() } }),
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({
         _tag: "OttuFlowError",
         flow: "checkout",
@@ -755,11 +721,10 @@ describe("Checkout.autoFlow", () => {
 
   it.effect("a failing payment-methods call: step payment_methods with its error", () =>
     Effect.gen(function* () {
-      const { exit } = yield* runRecorded(
+      const { error } = yield* runFailed(
         Checkout.autoFlow(input),
         router({ methods: { status: 500, text: "Internal Server Error" } }),
       )
-      const error = failureOf(exit)
       expect(error.step).toBe("payment_methods")
       expect(error.cause).toMatchObject({ _tag: "OttuServerError", body: "Internal Server Error" })
     }),
@@ -767,14 +732,13 @@ describe("Checkout.autoFlow", () => {
 
   it.effect("a refused create: step checkout with Ottu's errors", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         Checkout.autoFlow(input),
         router({
           methods: { status: 200, json: methods("knet") },
           checkout: { status: 400, json: { customer_phone: ["This field is required."] } },
         }),
       )
-      const error = failureOf(exit)
       expect(error).toMatchObject({ _tag: "OttuFlowError", flow: "checkout", step: "checkout" })
       expect(error.session_id).toBeUndefined()
       expect(error.cause).toMatchObject({
@@ -787,11 +751,10 @@ describe("Checkout.autoFlow", () => {
 
   it.effect("invalid input: step checkout, only the payment-methods call was sent", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(
+      const { error, requests } = yield* runFailed(
         Checkout.autoFlow({ ...input, customer_email: "not-an-email" }),
         router({ methods: { status: 200, json: methods("knet") } }),
       )
-      const error = failureOf(exit)
       expect(error.step).toBe("checkout")
       expect(error.cause._tag).toBe("OttuInvalidInputError")
       expect(requests.map((r) => r.path)).toEqual([methodsPath])

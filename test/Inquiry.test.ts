@@ -2,11 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit } from "effect"
 import { Inquiry } from "../src/index.ts"
 import {
-  apiKey,
   cardBody,
   configLayer,
-  failureOf,
-  merchantId,
+  onlyRequest,
+  runFailed,
   runRecorded,
   successOf,
 } from "./support/setup.ts"
@@ -70,14 +69,9 @@ describe("Inquiry.query: the request", () => {
         json: payment,
       })
       expect(Exit.isSuccess(exit)).toBe(true)
-      expect(requests).toHaveLength(1)
-      const req = requests[0]
-      expect(req?.method).toBe("POST")
-      expect(req?.url.href).toBe(`https://${merchantId}${path}`)
-      expect(req?.headers.authorization).toBe(`Api-Key ${apiKey}`)
-      expect(req?.headers.accept).toBe("application/json")
-      expect(req?.contentType).toBe("application/json")
-      expect(req?.json).toEqual({ session_id: id })
+      const req = onlyRequest(requests, "POST", path)
+      expect(req.contentType).toBe("application/json")
+      expect(req.json).toEqual({ session_id: id })
     }),
   )
 
@@ -141,14 +135,13 @@ describe("Inquiry.query: the request", () => {
   for (const [label, target, options, field] of refused) {
     it.effect(`refuses ${label} and sends nothing`, () =>
       Effect.gen(function* () {
-        const { exit, requests } = yield* runRecorded(
+        const { error, requests } = yield* runFailed(
           Inquiry.query(
             target as Inquiry.Target,
             options as typeof Inquiry.QueryOptions.Encoded | undefined,
           ),
           { status: 200, json: payment },
         )
-        const error = failureOf(exit)
         expect(error._tag).toBe("OttuInvalidInputError")
         if (error._tag === "OttuInvalidInputError") {
           expect(fieldsOf(error)).toEqual([field])
@@ -215,22 +208,22 @@ describe("Inquiry.query: the answer", () => {
   it.effect("a payload without result is an OttuDecodeError", () =>
     Effect.gen(function* () {
       const { result: _result, ...withoutResult } = payment
-      const { exit } = yield* runRecorded(Inquiry.query({ session_id: id }), {
+      const { error } = yield* runFailed(Inquiry.query({ session_id: id }), {
         status: 200,
         json: withoutResult,
       })
-      expect(failureOf(exit)).toMatchObject({ _tag: "OttuDecodeError", status: 200, path })
+      expect(error).toMatchObject({ _tag: "OttuDecodeError", status: 200, path })
     }),
   )
 
   it.effect("a token card without its token is an OttuDecodeError", () =>
     Effect.gen(function* () {
       const { token: _token, ...card } = payment.token
-      const { exit } = yield* runRecorded(Inquiry.query({ session_id: id }), {
+      const { error } = yield* runFailed(Inquiry.query({ session_id: id }), {
         status: 200,
         json: { ...payment, token: card },
       })
-      expect(failureOf(exit)._tag).toBe("OttuDecodeError")
+      expect(error._tag).toBe("OttuDecodeError")
     }),
   )
 
@@ -242,13 +235,12 @@ describe("Inquiry.query: the answer", () => {
           detail: "Request was throttled. Expected available in 1800 seconds.",
           result: "failed",
         }
-        const { exit, requests } = yield* runRecorded(Inquiry.query({ session_id: id }), {
+        const { error, requests } = yield* runFailed(Inquiry.query({ session_id: id }), {
           status: 400,
           json: body,
         })
-        const error = failureOf(exit)
-        expect(error._tag).toBe("OttuBadRequestError")
         expect(error).toMatchObject({
+          _tag: "OttuBadRequestError",
           method: "POST",
           path,
           status: 400,
@@ -261,12 +253,11 @@ describe("Inquiry.query: the answer", () => {
 
   it.effect("429 with Retry-After is an OttuRateLimitedError carrying the wait", () =>
     Effect.gen(function* () {
-      const { exit, requests } = yield* runRecorded(Inquiry.query({ session_id: id }), {
+      const { error, requests } = yield* runFailed(Inquiry.query({ session_id: id }), {
         status: 429,
         json: { detail: "Request was throttled. Expected available in 60 seconds." },
         headers: { "retry-after": "60" },
       })
-      const error = failureOf(exit)
       expect(error._tag).toBe("OttuRateLimitedError")
       expect(error).toMatchObject({
         status: 429,
@@ -285,12 +276,12 @@ describe("Inquiry.query: the answer", () => {
     Effect.gen(function* () {
       // Ottu allows 3 queries per transaction and may notify the webhook on each.
       for (const status of [502, 503, 504]) {
-        const { exit, requests } = yield* runRecorded(
+        const { error, requests } = yield* runFailed(
           Inquiry.query({ session_id: id }, { notify_webhook_url: true }),
           { status, json: {} },
           configLayer({ retry: { times: 5, base: "1 millis" } }),
         )
-        expect(failureOf(exit)).toMatchObject({ _tag: "OttuServerError", status })
+        expect(error).toMatchObject({ _tag: "OttuServerError", status })
         expect(requests).toHaveLength(1)
       }
     }),
@@ -298,11 +289,11 @@ describe("Inquiry.query: the answer", () => {
 
   it.effect("404 for an unknown order is an OttuNotFoundError", () =>
     Effect.gen(function* () {
-      const { exit } = yield* runRecorded(Inquiry.query({ order_no: "nope" }), {
+      const { error } = yield* runFailed(Inquiry.query({ order_no: "nope" }), {
         status: 404,
         json: { detail: "Not found." },
       })
-      expect(failureOf(exit)).toMatchObject({
+      expect(error).toMatchObject({
         _tag: "OttuNotFoundError",
         detail: "Not found.",
         path,

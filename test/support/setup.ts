@@ -5,6 +5,7 @@
  * @module
  */
 import { HttpClient } from "@effect/platform"
+import { expect } from "@effect/vitest"
 import { Effect, Exit, Layer, Redacted } from "effect"
 import { OttuAuth, OttuConfig } from "../../src/index.ts"
 import { makeRecorder, type Recorded, type Reply } from "./recording.ts"
@@ -86,6 +87,39 @@ export const runRecorded = <A, E>(
     )
     return { exit, requests: yield* recorder.requests }
   })
+
+/**
+ * {@link runRecorded} for a call that must fail: its typed failure (a success or a defect fails
+ * the test, as with {@link failureOf}) and the recorded requests.
+ */
+export const runFailed = <A, E>(
+  effect: Effect.Effect<A, E, OttuConfig.OttuConfig | HttpClient.HttpClient>,
+  reply: Reply | ((req: Recorded) => Reply | Effect.Effect<Reply>),
+  config?: Layer.Layer<OttuConfig.OttuConfig>,
+): Effect.Effect<{ readonly error: E; readonly requests: ReadonlyArray<Recorded> }> =>
+  Effect.map(runRecorded(effect, reply, config), ({ exit, requests }) => ({
+    error: failureOf(exit),
+    requests,
+  }))
+
+/**
+ * Checks that `requests` is one `method` request to `path` on the test merchant, with the test
+ * API key and asking for JSON; returns it.
+ */
+export const onlyRequest = (
+  requests: ReadonlyArray<Recorded>,
+  method: string,
+  path: string,
+): Recorded => {
+  expect(requests).toHaveLength(1)
+  const req = requests[0]
+  expect(req?.method).toBe(method)
+  expect(req?.url.href).toBe(`https://${merchantId}${path}`)
+  expect(req?.headers.authorization).toBe(`Api-Key ${apiKey}`)
+  expect(req?.headers.accept).toBe("application/json")
+  if (req === undefined) throw new Error("no request was sent")
+  return req
+}
 
 /** The typed failure of an exit; throws (failing the test) on a success or a defect. */
 export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
