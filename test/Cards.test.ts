@@ -1,7 +1,7 @@
-import { HttpClient, HttpClientError } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Option } from "effect"
 import { Cards } from "../src/index.ts"
+import { refusedLayer } from "./support/recording.ts"
 import {
   apiKey,
   cardBody,
@@ -11,6 +11,7 @@ import {
   runRecorded,
   successOf,
 } from "./support/setup.ts"
+
 import { captureTelemetry } from "./support/telemetry.ts"
 
 const listPath = "/b/pbl/v2/card/"
@@ -264,19 +265,8 @@ describe("Cards.remove", () => {
 
   it.effect("a transport failure names the route, never the token", () =>
     Effect.gen(function* () {
-      const failing = HttpClient.make((request) =>
-        Effect.fail(
-          new HttpClientError.RequestError({
-            request,
-            reason: "Transport",
-            cause: new Error("connect ECONNREFUSED"),
-          }),
-        ),
-      )
       const exit = yield* Effect.exit(
-        Cards.remove(token).pipe(
-          Effect.provide(Layer.merge(configLayer(), Layer.succeed(HttpClient.HttpClient, failing))),
-        ),
+        Cards.remove(token).pipe(Effect.provide(Layer.merge(configLayer(), refusedLayer))),
       )
       const error = failureOf(exit)
       expect(error).toMatchObject({ _tag: "OttuTransportError", method: "DELETE", path: route })

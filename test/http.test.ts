@@ -1,9 +1,10 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
 import { Checkout, OttuHttpClient, RequestOptions } from "../src/index.ts"
+import { refusedLayer } from "./support/recording.ts"
 import { configLayer, failureOf, runRecorded } from "./support/setup.ts"
 
 const id = "bb7fc280827c2f177a9690299cfefa4128dbbd60"
@@ -198,18 +199,7 @@ const provide = <A, E>(
 describe("transport and timeout", () => {
   it.effect("a transport failure is an OttuTransportError without the request's headers", () =>
     Effect.gen(function* () {
-      const failing = HttpClient.make((request) =>
-        Effect.fail(
-          new HttpClientError.RequestError({
-            request,
-            reason: "Transport",
-            cause: new Error("connect ECONNREFUSED"),
-          }),
-        ),
-      )
-      const exit = yield* Effect.exit(
-        provide(Checkout.retrieve(id), Layer.succeed(HttpClient.HttpClient, failing)),
-      )
+      const exit = yield* Effect.exit(provide(Checkout.retrieve(id), refusedLayer))
       const error = failureOf(exit)
       expect(error._tag).toBe("OttuTransportError")
       expect(error).toMatchObject({ method: "GET", path: `/b/checkout/v1/pymt-txn/${id}/` })

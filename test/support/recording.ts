@@ -4,6 +4,7 @@
  * - {@link makeRecorder}: a fake client that records requests and answers with canned replies.
  * - {@link withContract} / {@link contractLayer}: put the same contract check in front of any
  *   other client (for example an in-process sandbox).
+ * - {@link refusedLayer}: a client whose every connection is refused (it sends nothing to check).
  *
  * A request that violates the spec makes the client *die* with a {@link ContractViolation}, so
  * contract drift fails the test even when the test expects a typed failure.
@@ -11,7 +12,7 @@
  * @module
  */
 import type { HttpBody, HttpClientRequest } from "@effect/platform"
-import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { Data, Effect, Layer, Ref } from "effect"
 import { type ContractRequest, validateRequest } from "./contract.ts"
 
@@ -227,6 +228,20 @@ export const makeRecorder = (
     )
     return { client, layer: Layer.succeed(HttpClient.HttpClient, client), requests: Ref.get(log) }
   })
+
+/** A client whose every request fails as a refused connection (a transport error). */
+export const refusedLayer: Layer.Layer<HttpClient.HttpClient> = Layer.succeed(
+  HttpClient.HttpClient,
+  HttpClient.make((request) =>
+    Effect.fail(
+      new HttpClientError.RequestError({
+        request,
+        reason: "Transport",
+        cause: new Error("connect ECONNREFUSED"),
+      }),
+    ),
+  ),
+)
 
 /**
  * Puts the contract check in front of `client`: each request, as finally prepared, is validated
