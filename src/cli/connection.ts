@@ -19,6 +19,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as OttuAuth from "../OttuAuth.ts"
 import * as OttuConfig from "../OttuConfig.ts"
+import { optionalRedacted, optionalText } from "./options.ts"
 
 /** The connection flags, each overriding its variable. */
 export interface Flags {
@@ -29,18 +30,9 @@ export interface Flags {
 
 /** `--base-url`, `--merchant-id`, `--api-key`. */
 export const flags: Options.Options<Flags> = Options.all({
-  baseUrl: Options.text("base-url").pipe(
-    Options.withDescription("Ottu base URL, such as http://127.0.0.1:4010 (OTTU_BASE_URL)"),
-    Options.optional,
-  ),
-  merchantId: Options.text("merchant-id").pipe(
-    Options.withDescription("the merchant's Ottu host name (OTTU_MERCHANT_ID)"),
-    Options.optional,
-  ),
-  apiKey: Options.redacted("api-key").pipe(
-    Options.withDescription("the private API key (OTTU_API_KEY; prefer the variable)"),
-    Options.optional,
-  ),
+  baseUrl: optionalText("base-url", "Ottu base URL, such as http://127.0.0.1:4010 (OTTU_BASE_URL)"),
+  merchantId: optionalText("merchant-id", "the merchant's Ottu host name (OTTU_MERCHANT_ID)"),
+  apiKey: optionalRedacted("api-key", "the private API key (OTTU_API_KEY; prefer the variable)"),
 })
 
 const hostOf = (url: string): string => new URL(url).hostname

@@ -11,7 +11,7 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Invoice from "../Invoice.ts"
 import * as Connection from "./connection.ts"
-import { commaList, given, optionalText } from "./options.ts"
+import { checkoutType, currencyCode, given, optionalText, pgCodes } from "./options.ts"
 import { emit, fields, json } from "./output.ts"
 
 /** An invoice line as given on the command line. */
@@ -61,18 +61,14 @@ const create = Command.make(
   "create",
   {
     connection: Connection.flags,
-    currency: Options.text("currency-code").pipe(Options.withDescription("ISO 4217 code")),
-    pgCodes: Options.text("pg-codes").pipe(
-      Options.withDescription("gateway codes (purchase gateways), comma-separated"),
-    ),
+    currency: currencyCode,
+    pgCodes: pgCodes("gateway codes (purchase gateways), comma-separated"),
     invoiceNumber: Options.text("invoice-number").pipe(
       Options.withDescription("your invoice number"),
     ),
     dueDate: Options.text("due-date").pipe(Options.withDescription("YYYY-MM-DD")),
     items,
-    type: Options.choice("type", ["payment_request", "e_commerce"]).pipe(
-      Options.withDefault("payment_request" as const),
-    ),
+    type: checkoutType("payment_request"),
     customerId: optionalText("customer-id", "the customer (OTTU_CUSTOMER_ID)"),
     customerEmail: optionalText("customer-email", "where Ottu can e-mail the invoice"),
     customerPhone: optionalText("customer-phone", "where Ottu can text the invoice"),
@@ -82,7 +78,7 @@ const create = Command.make(
     Invoice.create({
       type: input.type,
       currency_code: input.currency,
-      pg_codes: commaList(input.pgCodes),
+      pg_codes: input.pgCodes,
       invoice_number: input.invoiceNumber,
       due_date: input.dueDate,
       invoice_items: input.items,

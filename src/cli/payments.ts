@@ -19,7 +19,7 @@ import * as Inquiry from "../Inquiry.ts"
 import * as Operation from "../Operation.ts"
 import * as PaymentMethods from "../PaymentMethods.ts"
 import * as Connection from "./connection.ts"
-import { commaList, given, optionalText } from "./options.ts"
+import { checkoutType, currencyCode, given, optionalText, pgCodes } from "./options.ts"
 import { emit, fields, json, table } from "./output.ts"
 
 const sessionId = Args.text({ name: "session_id" })
@@ -41,13 +41,9 @@ const create = Command.make(
   {
     connection: Connection.flags,
     amount: Options.text("amount").pipe(Options.withDescription("decimal amount, such as 10.000")),
-    currency: Options.text("currency-code").pipe(Options.withDescription("ISO 4217 code")),
-    pgCodes: Options.text("pg-codes").pipe(
-      Options.withDescription("gateway codes, comma-separated"),
-    ),
-    type: Options.choice("type", ["e_commerce", "payment_request"]).pipe(
-      Options.withDefault("e_commerce" as const),
-    ),
+    currency: currencyCode,
+    pgCodes: pgCodes("gateway codes, comma-separated"),
+    type: checkoutType("e_commerce"),
     customerId: optionalText("customer-id", "the customer (OTTU_CUSTOMER_ID)"),
     orderNo: optionalText("order-no", "your order number"),
     webhookUrl: optionalText("webhook-url", "where Ottu sends the payment webhook"),
@@ -58,7 +54,7 @@ const create = Command.make(
       type: input.type,
       amount: input.amount,
       currency_code: input.currency,
-      pg_codes: commaList(input.pgCodes),
+      pg_codes: input.pgCodes,
       ...given("customer_id", input.customerId),
       ...given("order_no", input.orderNo),
       ...given("webhook_url", input.webhookUrl),

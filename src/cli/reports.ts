@@ -15,11 +15,8 @@ import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as Reports from "../Reports.ts"
 import * as Connection from "./connection.ts"
-import { optionalText } from "./options.ts"
+import { optionalInteger, optionalText } from "./options.ts"
 import { emit, fields, json, table } from "./output.ts"
-
-const optionalInteger = (name: string, description: string) =>
-  Options.integer(name).pipe(Options.withDescription(description), Options.optional)
 
 const list = Command.make(
   "list",

@@ -29,6 +29,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as OttuSandbox from "../OttuSandbox.ts"
+import { optionalRedacted, optionalText } from "./options.ts"
 import { host, port, serveUntilInterrupted } from "./serve.ts"
 
 /** The prefix of the control routes. */
@@ -156,21 +157,18 @@ const serve = Command.make(
   {
     port: port(4010),
     host,
-    apiKey: Options.redacted("api-key").pipe(
-      Options.withDescription("require this Api-Key on Ottu's routes (any key otherwise)"),
-      Options.optional,
+    apiKey: optionalRedacted(
+      "api-key",
+      "require this Api-Key on Ottu's routes (any key otherwise)",
     ),
-    webhookKey: Options.redacted("webhook-key").pipe(
-      Options.withDescription("sign and deliver webhooks to each session's webhook_url"),
-      Options.optional,
+    webhookKey: optionalRedacted(
+      "webhook-key",
+      "sign and deliver webhooks to each session's webhook_url",
     ),
     unthrottled: Options.boolean("no-inquiry-throttling").pipe(
       Options.withDescription("answer every payment status query (Ottu throttles them)"),
     ),
-    merchant: Options.text("merchant-host").pipe(
-      Options.withDescription("the host in the URLs the sandbox returns"),
-      Options.optional,
-    ),
+    merchant: optionalText("merchant-host", "the host in the URLs the sandbox returns"),
   },
   (given) =>
     Effect.gen(function* () {

@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as CheckoutStore from "../CheckoutStore.ts"
+import { optionalText } from "./options.ts"
 import { emit, fields, json, table } from "./output.ts"
 
 /** `--db FILE` or `--database-url URL` (`DATABASE_URL`). */
@@ -112,10 +113,7 @@ const checkouts = Command.make(
   {
     database,
     sessionId: Args.text({ name: "session_id" }).pipe(Args.optional),
-    orderNo: Options.text("order-no").pipe(
-      Options.withDescription("the latest checkout with this order number"),
-      Options.optional,
-    ),
+    orderNo: optionalText("order-no", "the latest checkout with this order number"),
     limit,
     json,
   },

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Wallet from "../Wallet.ts"
 import * as Connection from "./connection.ts"
-import { given, optionalText } from "./options.ts"
+import { given, optionalInteger, optionalText } from "./options.ts"
 import { emit, json, table } from "./output.ts"
 
 const entries = Command.make(
@@ -21,14 +21,8 @@ const entries = Command.make(
     currency: Options.text("currency").pipe(
       Options.withDescription("the account's currency (ISO 4217)"),
     ),
-    perPage: Options.integer("per-page").pipe(
-      Options.withDescription("entries per page, 1 to 50 (Ottu's default 20)"),
-      Options.optional,
-    ),
-    cursor: Options.integer("cursor").pipe(
-      Options.withDescription("the page after this record id (the cursor a page prints)"),
-      Options.optional,
-    ),
+    perPage: optionalInteger("per-page", "entries per page, 1 to 50 (Ottu's default 20)"),
+    cursor: optionalInteger("cursor", "the page after this record id (the cursor a page prints)"),
     json,
   },
   (input) => {

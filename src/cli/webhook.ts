@@ -27,6 +27,7 @@ import * as Webhook from "../Webhook.ts"
 import * as WebhookReceiver from "../WebhookReceiver.ts"
 import { Reported } from "./failure.ts"
 import { readInput } from "./input.ts"
+import { optionalText } from "./options.ts"
 import { emit, fields, json } from "./output.ts"
 import { host, port, serveUntilInterrupted } from "./serve.ts"
 
@@ -175,10 +176,7 @@ const trigger = Command.make(
       Options.withDescription("the operation event's operation"),
       Options.withDefault("refund" as const),
     ),
-    session: Options.text("session").pipe(
-      Options.withDescription("the session_id the event names"),
-      Options.optional,
-    ),
+    session: optionalText("session", "the session_id the event names"),
     json,
   },
   (given) =>
