@@ -4,9 +4,8 @@
  * from the session's state.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Ref, TestClock } from "effect"
+import { Effect } from "effect"
 import { Checkout, Operation, PaymentMethods } from "../src/index.ts"
-import { makeRecorder, type Reply } from "./support/recording.ts"
 import { onSandbox } from "./support/sandbox.ts"
 import {
   apiKey,
@@ -14,6 +13,7 @@ import {
   failureOf,
   merchantId,
   runRecorded,
+  runRetried,
   successOf,
 } from "./support/setup.ts"
 
@@ -81,26 +81,16 @@ describe("PaymentMethods.prePaymentCheck", () => {
 
   it.effect("a pure check: retried on a transient failure", () =>
     Effect.gen(function* () {
-      const count = yield* Ref.make(0)
-      const recorder = yield* makeRecorder(() =>
-        Effect.map(
-          Ref.updateAndGet(count, (n) => n + 1),
-          (n): Reply =>
-            n === 1 ? { status: 502, json: {} } : { status: 200, json: { is_available: true } },
-        ),
+      const { exit, requests } = yield* runRetried(
+        PaymentMethods.prePaymentCheck({ session_id: id, pg_code: "tabby" }),
+        [
+          { status: 502, json: {} },
+          { status: 200, json: { is_available: true } },
+        ],
+        configLayer({ retry: { times: 2, base: "1 second" } }),
       )
-      const fiber = yield* PaymentMethods.prePaymentCheck({
-        session_id: id,
-        pg_code: "tabby",
-      }).pipe(
-        Effect.provide(
-          Layer.merge(configLayer({ retry: { times: 2, base: "1 second" } }), recorder.layer),
-        ),
-        Effect.fork,
-      )
-      yield* TestClock.adjust("1 minute")
-      expect(yield* Fiber.join(fiber)).toEqual({ is_available: true })
-      expect(yield* recorder.requests).toHaveLength(2)
+      expect(successOf(exit)).toEqual({ is_available: true })
+      expect(requests).toHaveLength(2)
     }),
   )
 

@@ -5,7 +5,7 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Ref, TestClock } from "effect"
+import { Effect, Layer } from "effect"
 import { Checkout, Raw } from "../src/index.ts"
 import { makeRecorder, type Reply } from "./support/recording.ts"
 import { onSandbox } from "./support/sandbox.ts"
@@ -14,6 +14,7 @@ import {
   failureOf,
   onlyRequest,
   runRecorded,
+  runRetried,
   sessionBody,
   successOf,
 } from "./support/setup.ts"
@@ -116,21 +117,16 @@ describe("Raw.request", () => {
 
   it.effect("a GET is retried on 503; a POST is sent once", () =>
     Effect.gen(function* () {
-      const count = yield* Ref.make(0)
-      const recorder = yield* makeRecorder(() =>
-        Effect.map(
-          Ref.updateAndGet(count, (n) => n + 1),
-          (n): Reply => (n === 1 ? { status: 503, json: {} } : { status: 200, json: { ok: n } }),
-        ),
-      )
-      const layer = Layer.merge(
+      const { exit, requests } = yield* runRetried(
+        Raw.request("GET", checkoutPath),
+        [
+          { status: 503, json: {} },
+          { status: 200, json: { ok: 2 } },
+        ],
         configLayer({ retry: { times: 3, base: "1 second" } }),
-        recorder.layer,
       )
-      const fiber = yield* Raw.request("GET", checkoutPath).pipe(Effect.provide(layer), Effect.fork)
-      yield* TestClock.adjust("1 minute")
-      expect(yield* Fiber.join(fiber)).toEqual({ ok: 2 })
-      expect(yield* recorder.requests).toHaveLength(2)
+      expect(successOf(exit)).toEqual({ ok: 2 })
+      expect(requests).toHaveLength(2)
 
       const others = [
         Raw.request("POST", "/b/pbl/v2/payment-methods/", { body: { plugin: "e_commerce" } }),

@@ -4,7 +4,7 @@
  * the read-only POSTs retried as reads; and the sandbox's wallet routes.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Fiber, Option, Stream, TestClock } from "effect"
+import { Chunk, Effect, Option, Stream, TestClock } from "effect"
 import { Checkout, OttuSandbox, Wallet } from "../src/index.ts"
 import type { Recorded, Reply } from "./support/recording.ts"
 import { onSandbox } from "./support/sandbox.ts"
@@ -14,6 +14,7 @@ import {
   failureOf,
   merchantId,
   runRecorded,
+  runRetried,
   successOf,
 } from "./support/setup.ts"
 
@@ -100,19 +101,14 @@ describe("Wallet.accounts", () => {
 
   it.effect("503 (no wallet service) is an OttuServerError, retried as a read", () =>
     Effect.gen(function* () {
-      let calls = 0
-      const fiber = yield* Effect.fork(
-        runRecorded(
-          Wallet.accounts(),
-          () =>
-            ++calls === 1
-              ? { status: 503, json: { detail: "No wallet service is configured." } }
-              : { status: 200, json: { count: 0, next: null, previous: null, results: [] } },
-          configLayer({ retry: { times: 2 } }),
-        ),
+      const { exit, requests } = yield* runRetried(
+        Wallet.accounts(),
+        [
+          { status: 503, json: { detail: "No wallet service is configured." } },
+          { status: 200, json: { count: 0, next: null, previous: null, results: [] } },
+        ],
+        configLayer({ retry: { times: 2 } }),
       )
-      yield* TestClock.adjust("1 minute")
-      const { exit, requests } = yield* Fiber.join(fiber)
       expect(successOf(exit).count).toBe(0)
       expect(requests).toHaveLength(2)
     }),

@@ -6,7 +6,7 @@
  */
 import { HttpClient } from "@effect/platform"
 import { expect } from "@effect/vitest"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { Effect, Exit, Fiber, Layer, Redacted, TestClock } from "effect"
 import { OttuAuth, OttuConfig } from "../../src/index.ts"
 import { makeRecorder, type Recorded, type Reply } from "./recording.ts"
 
@@ -86,6 +86,24 @@ export const runRecorded = <A, E>(
       effect.pipe(Effect.provide(Layer.merge(config, recorder.layer))),
     )
     return { exit, requests: yield* recorder.requests }
+  })
+
+/**
+ * {@link runRecorded} for a call that is retried: the recorder answers `replies` in turn (the last
+ * one from then on) while the `TestClock` is moved a minute on, past the backoff, with `config`
+ * (which turns retries on).
+ */
+export const runRetried = <A, E>(
+  effect: Effect.Effect<A, E, OttuConfig.OttuConfig | HttpClient.HttpClient>,
+  replies: readonly [Reply, ...ReadonlyArray<Reply>],
+  config: Layer.Layer<OttuConfig.OttuConfig>,
+): Effect.Effect<{ readonly exit: Exit.Exit<A, E>; readonly requests: ReadonlyArray<Recorded> }> =>
+  Effect.gen(function* () {
+    let answered = 0
+    const reply = () => replies[Math.min(answered++, replies.length - 1)] ?? replies[0]
+    const fiber = yield* Effect.fork(runRecorded(effect, reply, config))
+    yield* TestClock.adjust("1 minute")
+    return yield* Fiber.join(fiber)
   })
 
 /**
